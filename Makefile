@@ -1,0 +1,127 @@
+# portmap - an ONC RPC port mapper.  See README.
+#
+#   make            build the daemon and the clients into $(BUILD)/
+#   make run        install build dependencies, build, run portmap -f on port 111
+#   make check      install test dependencies, build, run every test
+#   make install    PREFIX, DESTDIR, SBINDIR, MANDIR, SYSTEMDUNITDIR
+#   SANITIZE=address,undefined   build (in its own directory) with sanitizers
+
+PREFIX		?= /usr/local
+SBINDIR		?= $(PREFIX)/sbin
+MANDIR		?= $(PREFIX)/share/man
+SYSTEMDUNITDIR	?= /lib/systemd/system
+
+CC		?= cc
+WARNINGS	 = -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
+		   -Wmissing-prototypes -Wformat=2 -Wno-unused-parameter
+OPT		?= -O2 -g
+SANITIZE	?=
+ifneq ($(SANITIZE),)
+BUILD		?= build-san
+SANFLAGS	 = -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+OPT		 = -O1 -g
+else
+BUILD		?= build
+SANFLAGS	 =
+endif
+
+SYSTEMD_CFLAGS	:= $(shell pkg-config --cflags libsystemd 2>/dev/null)
+SYSTEMD_LIBS	:= $(shell pkg-config --libs libsystemd 2>/dev/null || echo -lsystemd)
+TIRPC_CFLAGS	:= $(shell pkg-config --cflags libtirpc 2>/dev/null || echo -I/usr/include/tirpc)
+TIRPC_LIBS	:= $(shell pkg-config --libs libtirpc 2>/dev/null || echo -ltirpc)
+
+ALL_CFLAGS	 = -std=gnu11 -D_GNU_SOURCE -Iinclude $(OPT) $(WARNINGS) $(SANFLAGS) \
+		   $(SYSTEMD_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS	 = $(SANFLAGS) $(LDFLAGS)
+
+# Every file in src/ goes into one internal archive, except the mains.
+MAINS		 = portmap rpcinfo pmap_dump pmap_set
+LIB_SRCS	 = $(filter-out $(MAINS:%=src/%.c),$(wildcard src/*.c))
+LIB_OBJS	 = $(LIB_SRCS:src/%.c=$(BUILD)/obj/%.o)
+LIB		 = $(BUILD)/libportmap.a
+BINS		 = $(MAINS:%=$(BUILD)/%)
+
+# Unit tests: tests/unit/test_*.c, each a cmocka program linked with the archive.
+UNIT_SRCS	 = $(wildcard tests/unit/test_*.c)
+UNIT_BINS	 = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+# Test programs: tests/progs/*.c, real libtirpc peers and our own load tools.
+PROG_SRCS	 = $(wildcard tests/progs/*.c)
+PROG_BINS	 = $(PROG_SRCS:tests/progs/%.c=$(BUILD)/tests/progs/%)
+
+.PHONY: all run check check-unit check-integration deps test-deps install uninstall \
+	clean bench fuzz tests
+
+all: $(BINS)
+
+$(BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(LIB): $(LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/portmap: $(BUILD)/obj/portmap.o $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(SYSTEMD_LIBS) $(LDLIBS)
+
+$(BUILD)/%: $(BUILD)/obj/%.o $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%.o: tests/unit/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Isrc -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcmocka $(SYSTEMD_LIBS) $(LDLIBS)
+
+$(BUILD)/tests/progs/%: tests/progs/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(TIRPC_CFLAGS) -o $@ $< $(LIB) $(ALL_LDFLAGS) $(TIRPC_LIBS) $(LDLIBS)
+
+tests: $(BINS) $(UNIT_BINS) $(PROG_BINS)
+
+deps:
+	sh scripts/deps.sh build
+
+test-deps:
+	sh scripts/deps.sh test
+
+# Run the daemon in the foreground on port 111 (as root).
+run: deps
+	$(MAKE) all
+	./$(BUILD)/portmap -f
+
+# Every test: unit tests, integration tests against the real binary, then
+# the same suite again under ASan+UBSan in its own build directory.
+check: test-deps
+	$(MAKE) tests
+	BUILD=$(BUILD) sh tests/run.sh
+ifeq ($(SANITIZE),)
+ifneq ($(CHECK_SANITIZE),no)
+	$(MAKE) tests SANITIZE=address,undefined
+	BUILD=build-san sh tests/run.sh
+endif
+endif
+
+check-unit: tests
+	BUILD=$(BUILD) ONLY=unit sh tests/run.sh
+
+check-integration: tests
+	BUILD=$(BUILD) ONLY=integration sh tests/run.sh
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
+	install -m 755 $(BINS) $(DESTDIR)$(SBINDIR)/
+	for m in man/*.8; do [ -f "$$m" ] && install -m 644 "$$m" $(DESTDIR)$(MANDIR)/man8/; done; true
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	install -m 644 portmap.service $(DESTDIR)$(SYSTEMDUNITDIR)/
+
+uninstall:
+	for b in $(MAINS); do rm -f $(DESTDIR)$(SBINDIR)/$$b; done
+	for m in man/*.8; do rm -f $(DESTDIR)$(MANDIR)/man8/$$(basename $$m); done
+	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/portmap.service
+
+clean:
+	rm -rf build build-san build-fuzz
+
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d)

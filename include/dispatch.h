@@ -1,0 +1,90 @@
+/*
+ * dispatch.h - from request bytes plus a description of the caller to reply
+ * bytes.  Decodes the RPC header, routes (program, version, procedure) to
+ * the PMAP v2 or RPCBIND v3/v4 handlers, applies the access policy, and
+ * writes the protocol's error replies.  Pure: no sockets, clock or log; the
+ * daemon's shell fills in the context.
+ */
+#ifndef DISPATCH_H
+#define DISPATCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include "rpcmsg.h"
+#include "stats.h"
+#include "table.h"
+#include "uaddr.h"
+#include "xdr.h"
+
+/* The transport a call arrived on; its netid is the one GETADDR answers for. */
+enum xprt {
+	XPRT_UDP = 0,
+	XPRT_TCP,
+	XPRT_UDP6,
+	XPRT_TCP6,
+	XPRT_LOCAL,
+	XPRT_COUNT
+};
+const char	*xprt_netid(enum xprt);		/* "udp", "tcp", "udp6", "tcp6", "local" */
+int		 xprt_is_dgram(enum xprt);
+
+struct caller {
+	enum xprt		xprt;
+	struct sockaddr_storage	peer;	/* IP source address; AF_UNIX for local */
+	socklen_t		peerlen;
+	int			has_cred;	/* AF_LOCAL: uid and pid from SO_PEERCRED */
+	uid_t			uid;
+	pid_t			pid;
+};
+
+/* Settings that change what the procedures do. */
+struct pm_config {
+	int		insecure;	/* -i: allow SET/UNSET from other hosts */
+	int		forwarding;	/* -r: CALLIT/BCAST/INDIRECT allowed */
+	uint16_t	port;		/* our port, for our own entries (111) */
+};
+
+/*
+ * Forwarding hook: when forwarding is on and a CALLIT/BCAST/INDIRECT passes
+ * the checks, dispatch hands it here instead of replying.  Returns 0 when
+ * the call was taken (the reply comes later), -1 when it could not be.
+ */
+struct fwd_request {
+	uint32_t		 xid, vers, proc;	/* the call to us */
+	uint32_t		 prog, pvers, pproc;	/* the call to forward */
+	const uint8_t		*args;
+	uint32_t		 argslen;
+	struct rpc_auth		 cred;
+	const struct table_entry *target;	/* the registered udp/udp6 entry */
+};
+typedef int (*fwd_fn)(void *arg, const struct caller *, const struct fwd_request *);
+
+struct pm_ctx {
+	struct table		*table;
+	struct stats		*stats;
+	const struct iflist	*ifs;		/* our interfaces, for merging */
+	const struct pm_config	*cfg;
+	uint32_t		 now;		/* seconds since the epoch (GETTIME) */
+	fwd_fn			 fwd;		/* NULL: forwarding not available */
+	void			*fwd_arg;
+	/* out, per call */
+	int			 changed;	/* the table changed: persist before replying */
+};
+
+/* What the caller is, for ownership and policy. */
+int32_t	caller_owner(const struct caller *);	/* OWNER_* or uid */
+int	caller_is_local(const struct caller *);	/* loopback or AF_LOCAL */
+
+/*
+ * Handle one request (a datagram or a reassembled record).  Returns 1 when
+ * reply holds a complete reply message to send, 0 when nothing must be sent
+ * (not a call, a silent CALLIT error, or forwarded).  If the results do not
+ * fit reply->max, the reply is rewritten as SYSTEM_ERR.
+ */
+int	dispatch(struct pm_ctx *, const struct caller *, const uint8_t *req,
+	    size_t len, struct xdr_enc *reply);
+
+#endif

@@ -1,0 +1,68 @@
+#!/bin/sh
+# run.sh - run every test and print one summary line "N passed, N failed".
+#
+# Unit tests are the cmocka programs in $BUILD/tests/; each cmocka test
+# counts once.  Integration tests are tests/integration/*.sh; each prints
+# "ok - what" or "not ok - what" lines (TAP style), each line counts once,
+# and a script that exits non-zero without saying "not ok" counts as one
+# failure.  ONLY=unit or ONLY=integration runs one half.
+set -u
+BUILD=${BUILD:-build}
+ONLY=${ONLY:-}
+export BUILD
+pass=0
+fail=0
+failed=""
+logdir=$BUILD/test-logs
+mkdir -p "$logdir"
+
+if [ "$ONLY" != integration ]; then
+	for t in "$BUILD"/tests/test_*; do
+		case "$t" in *.o|*.d) continue ;; esac
+		[ -x "$t" ] || continue
+		name=$(basename "$t")
+		log=$logdir/$name.log
+		timeout 300 "$t" >"$log" 2>&1
+		rc=$?
+		p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
+		f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
+		if [ "$rc" != 0 ] && [ "$f" = 0 ]; then f=1; fi
+		pass=$((pass + p))
+		fail=$((fail + f))
+		if [ "$f" != 0 ]; then
+			failed="$failed $name"
+			echo "FAIL $name (log: $log)"
+			tail -n 30 "$log" | sed 's/^/    /'
+		else
+			echo "pass $name ($p)"
+		fi
+	done
+fi
+
+if [ "$ONLY" != unit ]; then
+	for t in tests/integration/*.sh; do
+		[ -f "$t" ] || continue
+		case "$(basename "$t")" in lib*.sh) continue ;; esac
+		name=$(basename "$t" .sh)
+		log=$logdir/$name.log
+		timeout 600 sh "$t" >"$log" 2>&1
+		rc=$?
+		p=$(grep -c '^ok - ' "$log")
+		f=$(grep -c '^not ok - ' "$log")
+		if [ "$rc" != 0 ] && [ "$f" = 0 ]; then f=1; echo "not ok - $name exited $rc" >>"$log"; fi
+		pass=$((pass + p))
+		fail=$((fail + f))
+		if [ "$f" != 0 ]; then
+			failed="$failed $name"
+			echo "FAIL $name (log: $log)"
+			grep -n '^not ok' "$log" | head -20 | sed 's/^/    /'
+			tail -n 20 "$log" | sed 's/^/    /'
+		else
+			echo "pass $name ($p)"
+		fi
+	done
+fi
+
+[ -n "$failed" ] && echo "failed:$failed"
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
