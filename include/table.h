@@ -100,4 +100,19 @@ void		 table_touch(struct table *, const struct table_entry *, uint32_t now);
 /* "superuser", "unknown" or the decimal uid, into buf (>= 16 bytes). */
 const char	*table_owner_str(int32_t owner, char *buf, size_t bufsz);
 
+/*
+ * Introspection for tests and the status report (additive): sizes of the
+ * internal indexes and the longest hash chain a lookup may walk.
+ */
+struct table_stats {
+	size_t	entries;	/* registrations */
+	size_t	buckets;	/* key hash buckets */
+	size_t	max_chain;	/* longest key hash chain */
+	size_t	programs;	/* distinct programs */
+	size_t	netids;		/* interned netid strings */
+	size_t	owners;		/* owners with at least one entry */
+	size_t	bytes;		/* bytes requested from malloc, all included */
+};
+void		 table_stats(const struct table *, struct table_stats *);
+
 #endif

@@ -1,0 +1,773 @@
+/*
+ * table.c - the mapping table (see table.h).
+ *
+ * One allocation per registration (struct table_entry with the universal
+ * address at its end), threaded on three structures:
+ *
+ *   - a chained hash on (prog, vers, netid) through tl_hnext, whose bucket
+ *     array doubles whenever there are more entries than buckets, so a
+ *     lookup walks about one entry whatever the size of the table;
+ *   - a per-program chain through tl_pnext, whose heads live in an
+ *     open-addressed array indexed by program (linear probing, deletion by
+ *     backward shift): version fallback and per-(prog, vers) UNSET walk the
+ *     entries of one program only;
+ *   - a doubly linked list in registration order through tl_prev/tl_next,
+ *     for DUMP.
+ *
+ * Netids are interned: every entry of one netid points to the same string,
+ * so the key hash mixes the pointer and key comparison is a pointer
+ * comparison.  Netids compare case-insensitively (ASCII), as rpcbind's
+ * lookups do with strcasecmp(); the interned spelling is the lower-case one,
+ * so "TCP" and "tcp" are one netid, stored and reported as "tcp" (and so
+ * visible to the v2 view, which looks for "udp"/"tcp").
+ *
+ * Per-owner entry counts live in a small chained hash of owner -> count
+ * whose nodes are freed when their count drops to zero.
+ *
+ * Pure: no I/O, no clock.  Allocation failure is reported as TABLE_FULL.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pmap_prot.h"
+#include "table.h"
+
+struct tab_netid {
+	struct tab_netid	*next;
+	uint32_t		 hash;
+	uint32_t		 refs;
+	char			 name[];
+};
+
+struct tab_owner {
+	struct tab_owner	*next;
+	int32_t			 owner;
+	uint32_t		 count;
+};
+
+struct table {
+	struct table_entry	**keys;		/* key hash buckets */
+	size_t			  nkeys;	/* power of two */
+	struct table_entry	**progs;	/* program chain heads, open addressing */
+	size_t			  nprogslots;	/* power of two */
+	size_t			  nprogs;
+	struct tab_netid	**nids;		/* interned netids */
+	size_t			  nnidslots;	/* power of two */
+	size_t			  nnids;
+	struct tab_owner	**owners;	/* owner -> count */
+	size_t			  nownerslots;	/* power of two */
+	size_t			  nowners;
+	struct table_entry	 *first, *last;	/* registration order */
+	size_t			  count;
+	size_t			  max_entries;	/* 0: no cap */
+	size_t			  max_per_owner;	/* 0: no cap */
+	uint64_t		  generation;
+	uint64_t		  seed;
+	size_t			  bytes;	/* requested from malloc */
+};
+
+#define TAB_KEYS_INIT	64
+#define TAB_PROGS_INIT	16
+#define TAB_NIDS_INIT	8
+#define TAB_OWNERS_INIT	8
+
+/* A 64-bit finaliser (MurmurHash3's fmix64): every input bit reaches every output bit. */
+static uint64_t
+tab_mix(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
+static size_t
+tab_keyhash(const struct table *t, uint32_t prog, uint32_t vers,
+    const char *netid)
+{
+	uint64_t h;
+
+	h = tab_mix((((uint64_t)prog << 32) | vers) ^ t->seed);
+	h = tab_mix(h ^ (uint64_t)(uintptr_t)netid);
+	return (size_t)h;
+}
+
+static size_t
+tab_proghash(const struct table *t, uint32_t prog)
+{
+	return (size_t)tab_mix((uint64_t)prog ^ (t->seed >> 7));
+}
+
+static int
+tab_lower(int c)
+{
+	return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c;
+}
+
+/* FNV-1a over the lower-cased bytes, then mixed with the seed. */
+static uint32_t
+tab_strhash(const struct table *t, const char *s, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)tab_lower((unsigned char)s[i]);
+		h *= 0x100000001b3ULL;
+	}
+	return (uint32_t)tab_mix(h ^ t->seed);
+}
+
+/* Equal ignoring ASCII case; a has length alen, b is NUL-terminated. */
+static int
+tab_caseeq(const char *a, size_t alen, const char *b)
+{
+	size_t i;
+
+	for (i = 0; i < alen; i++)
+		if (b[i] == '\0' ||
+		    tab_lower((unsigned char)a[i]) != tab_lower((unsigned char)b[i]))
+			return 0;
+	return b[alen] == '\0';
+}
+
+static void *
+tab_calloc(struct table *t, size_t n, size_t sz)
+{
+	void *p;
+
+	if ((p = calloc(n, sz)) != NULL)
+		t->bytes += n * sz;
+	return p;
+}
+
+static void *
+tab_malloc(struct table *t, size_t sz)
+{
+	void *p;
+
+	if ((p = malloc(sz)) != NULL)
+		t->bytes += sz;
+	return p;
+}
+
+static void
+tab_free(struct table *t, void *p, size_t sz)
+{
+	if (p == NULL)
+		return;
+	t->bytes -= sz;
+	free(p);
+}
+
+/* ---- interned netids ---- */
+
+static struct tab_netid *
+nid_find(const struct table *t, const char *s, size_t len, uint32_t h)
+{
+	struct tab_netid *n;
+
+	for (n = t->nids[h & (t->nnidslots - 1)]; n != NULL; n = n->next)
+		if (n->hash == h && tab_caseeq(s, len, n->name))
+			return n;
+	return NULL;
+}
+
+/* The interned netid for s, or NULL if none (or s is not a valid netid). */
+static const char *
+nid_lookup(const struct table *t, const char *s)
+{
+	struct tab_netid *n;
+	size_t len;
+
+	if (s == NULL)
+		return NULL;
+	len = strnlen(s, PM_NETID_MAX + 1);
+	if (len == 0 || len > PM_NETID_MAX)
+		return NULL;
+	n = nid_find(t, s, len, tab_strhash(t, s, len));
+	return n != NULL ? n->name : NULL;
+}
+
+static void
+nid_grow(struct table *t)
+{
+	struct tab_netid **nv, *n, *next;
+	size_t i, nn = t->nnidslots * 2;
+
+	if ((nv = tab_calloc(t, nn, sizeof(*nv))) == NULL)
+		return;		/* keep the longer chains */
+	for (i = 0; i < t->nnidslots; i++)
+		for (n = t->nids[i]; n != NULL; n = next) {
+			next = n->next;
+			n->next = nv[n->hash & (nn - 1)];
+			nv[n->hash & (nn - 1)] = n;
+		}
+	tab_free(t, t->nids, t->nnidslots * sizeof(*t->nids));
+	t->nids = nv;
+	t->nnidslots = nn;
+}
+
+/* Take a reference on the interned (lower-case) copy of s[0..len). */
+static const char *
+nid_ref(struct table *t, const char *s, size_t len)
+{
+	struct tab_netid *n;
+	uint32_t h = tab_strhash(t, s, len);
+	size_t i;
+
+	if ((n = nid_find(t, s, len, h)) == NULL) {
+		if ((n = tab_malloc(t, sizeof(*n) + len + 1)) == NULL)
+			return NULL;
+		for (i = 0; i < len; i++)
+			n->name[i] = (char)tab_lower((unsigned char)s[i]);
+		n->name[len] = '\0';
+		n->hash = h;
+		n->refs = 0;
+		n->next = t->nids[h & (t->nnidslots - 1)];
+		t->nids[h & (t->nnidslots - 1)] = n;
+		if (++t->nnids > t->nnidslots)
+			nid_grow(t);
+	}
+	n->refs++;
+	return n->name;
+}
+
+static void
+nid_unref(struct table *t, const char *name)
+{
+	struct tab_netid *n, **np;
+	size_t len;
+
+	n = (struct tab_netid *)(void *)(name - offsetof(struct tab_netid, name));
+	if (--n->refs > 0)
+		return;
+	len = strlen(n->name);
+	for (np = &t->nids[n->hash & (t->nnidslots - 1)]; *np != NULL;
+	    np = &(*np)->next)
+		if (*np == n) {
+			*np = n->next;
+			break;
+		}
+	t->nnids--;
+	tab_free(t, n, sizeof(*n) + len + 1);
+}
+
+/* ---- per-owner counts ---- */
+
+static size_t
+own_slot(const struct table *t, int32_t owner)
+{
+	return (size_t)tab_mix((uint64_t)(uint32_t)owner) & (t->nownerslots - 1);
+}
+
+static struct tab_owner *
+own_find(const struct table *t, int32_t owner)
+{
+	struct tab_owner *o;
+
+	for (o = t->owners[own_slot(t, owner)]; o != NULL; o = o->next)
+		if (o->owner == owner)
+			return o;
+	return NULL;
+}
+
+static size_t
+own_count(const struct table *t, int32_t owner)
+{
+	struct tab_owner *o = own_find(t, owner);
+
+	return o != NULL ? o->count : 0;
+}
+
+static void
+own_grow(struct table *t)
+{
+	struct tab_owner **ov, **old = t->owners, *o, *next;
+	size_t i, oldn = t->nownerslots;
+
+	if ((ov = tab_calloc(t, oldn * 2, sizeof(*ov))) == NULL)
+		return;
+	t->owners = ov;
+	t->nownerslots = oldn * 2;
+	for (i = 0; i < oldn; i++)
+		for (o = old[i]; o != NULL; o = next) {
+			next = o->next;
+			o->next = ov[own_slot(t, o->owner)];
+			ov[own_slot(t, o->owner)] = o;
+		}
+	tab_free(t, old, oldn * sizeof(*old));
+}
+
+static int
+own_inc(struct table *t, int32_t owner)
+{
+	struct tab_owner *o;
+	size_t s;
+
+	if ((o = own_find(t, owner)) == NULL) {
+		if ((o = tab_malloc(t, sizeof(*o))) == NULL)
+			return -1;
+		o->owner = owner;
+		o->count = 0;
+		s = own_slot(t, owner);
+		o->next = t->owners[s];
+		t->owners[s] = o;
+		if (++t->nowners > t->nownerslots)
+			own_grow(t);
+	}
+	o->count++;
+	return 0;
+}
+
+static void
+own_dec(struct table *t, int32_t owner)
+{
+	struct tab_owner *o, **op;
+
+	for (op = &t->owners[own_slot(t, owner)]; (o = *op) != NULL;
+	    op = &o->next)
+		if (o->owner == owner) {
+			if (--o->count == 0) {
+				*op = o->next;
+				t->nowners--;
+				tab_free(t, o, sizeof(*o));
+			}
+			return;
+		}
+}
+
+/* ---- program index (open addressing, linear probing) ---- */
+
+/* Slot holding prog's chain head, or the empty slot where it would go. */
+static size_t
+prog_slot(const struct table *t, uint32_t prog)
+{
+	size_t mask = t->nprogslots - 1, i;
+
+	for (i = tab_proghash(t, prog) & mask; t->progs[i] != NULL;
+	    i = (i + 1) & mask)
+		if (t->progs[i]->prog == prog)
+			break;
+	return i;
+}
+
+static int
+prog_grow(struct table *t)
+{
+	struct table_entry **old = t->progs;
+	size_t oldn = t->nprogslots, i;
+	struct table_entry **nv;
+
+	if ((nv = tab_calloc(t, oldn * 2, sizeof(*nv))) == NULL)
+		return -1;
+	t->progs = nv;
+	t->nprogslots = oldn * 2;
+	for (i = 0; i < oldn; i++)
+		if (old[i] != NULL)
+			t->progs[prog_slot(t, old[i]->prog)] = old[i];
+	tab_free(t, old, oldn * sizeof(*old));
+	return 0;
+}
+
+/* Empty slot i and shift later members of its cluster back (Knuth's R). */
+static void
+prog_delslot(struct table *t, size_t i)
+{
+	size_t mask = t->nprogslots - 1, j = i, home;
+
+	t->progs[i] = NULL;
+	for (;;) {
+		j = (j + 1) & mask;
+		if (t->progs[j] == NULL)
+			break;
+		home = tab_proghash(t, t->progs[j]->prog) & mask;
+		/* move j to i unless home lies cyclically in (i, j] */
+		if (i <= j ? (i < home && home <= j) : (i < home || home <= j))
+			continue;
+		t->progs[i] = t->progs[j];
+		t->progs[j] = NULL;
+		i = j;
+	}
+	t->nprogs--;
+}
+
+/* ---- key hash ---- */
+
+static struct table_entry *
+key_find(const struct table *t, uint32_t prog, uint32_t vers, const char *nid)
+{
+	struct table_entry *e;
+
+	for (e = t->keys[tab_keyhash(t, prog, vers, nid) & (t->nkeys - 1)];
+	    e != NULL; e = e->tl_hnext)
+		if (e->prog == prog && e->vers == vers && e->netid == nid)
+			return e;
+	return NULL;
+}
+
+static void
+key_grow(struct table *t)
+{
+	struct table_entry **nv, *e;
+	size_t nn = t->nkeys * 2, s;
+
+	if ((nv = tab_calloc(t, nn, sizeof(*nv))) == NULL)
+		return;		/* longer chains, still correct */
+	for (e = t->first; e != NULL; e = e->tl_next) {
+		s = tab_keyhash(t, e->prog, e->vers, e->netid) & (nn - 1);
+		e->tl_hnext = nv[s];
+		nv[s] = e;
+	}
+	tab_free(t, t->keys, t->nkeys * sizeof(*t->keys));
+	t->keys = nv;
+	t->nkeys = nn;
+}
+
+/* ---- the table ---- */
+
+struct table *
+table_new(size_t max_entries, size_t max_per_owner)
+{
+	struct table *t;
+
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return NULL;
+	t->bytes = sizeof(*t);
+	t->max_entries = max_entries;
+	t->max_per_owner = max_per_owner;
+	/* The heap address varies between runs (ASLR): a cheap seed. */
+	t->seed = tab_mix((uint64_t)(uintptr_t)t ^ 0x9e3779b97f4a7c15ULL);
+	t->nkeys = TAB_KEYS_INIT;
+	t->nprogslots = TAB_PROGS_INIT;
+	t->nnidslots = TAB_NIDS_INIT;
+	t->nownerslots = TAB_OWNERS_INIT;
+	t->keys = tab_calloc(t, t->nkeys, sizeof(*t->keys));
+	t->progs = tab_calloc(t, t->nprogslots, sizeof(*t->progs));
+	t->nids = tab_calloc(t, t->nnidslots, sizeof(*t->nids));
+	t->owners = tab_calloc(t, t->nownerslots, sizeof(*t->owners));
+	if (t->keys == NULL || t->progs == NULL || t->nids == NULL ||
+	    t->owners == NULL) {
+		table_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+void
+table_free(struct table *t)
+{
+	struct table_entry *e, *enext;
+	struct tab_netid *n, *nnext;
+	struct tab_owner *o, *onext;
+	size_t i;
+
+	if (t == NULL)
+		return;
+	for (e = t->first; e != NULL; e = enext) {
+		enext = e->tl_next;
+		free(e);
+	}
+	if (t->nids != NULL)
+		for (i = 0; i < t->nnidslots; i++)
+			for (n = t->nids[i]; n != NULL; n = nnext) {
+				nnext = n->next;
+				free(n);
+			}
+	if (t->owners != NULL)
+		for (i = 0; i < t->nownerslots; i++)
+			for (o = t->owners[i]; o != NULL; o = onext) {
+				onext = o->next;
+				free(o);
+			}
+	free(t->keys);
+	free(t->progs);
+	free(t->nids);
+	free(t->owners);
+	free(t);
+}
+
+enum table_set_result
+table_set(struct table *t, uint32_t prog, uint32_t vers, const char *netid,
+    const char *uaddr, int32_t owner, int32_t pid, uint32_t flags)
+{
+	struct table_entry *e, *old;
+	const char *nid;
+	size_t nlen, ulen, ps, ks;
+
+	if (netid == NULL || uaddr == NULL)
+		return TABLE_INVALID;
+	nlen = strnlen(netid, PM_NETID_MAX + 1);
+	ulen = strnlen(uaddr, PM_UADDR_MAX + 1);
+	if (nlen == 0 || nlen > PM_NETID_MAX || ulen == 0 || ulen > PM_UADDR_MAX)
+		return TABLE_INVALID;
+
+	if ((nid = nid_lookup(t, netid)) != NULL &&
+	    (old = key_find(t, prog, vers, nid)) != NULL)
+		return strcmp(old->uaddr, uaddr) == 0 ? TABLE_SAME : TABLE_CONFLICT;
+
+	if (t->max_entries != 0 && t->count >= t->max_entries)
+		return TABLE_FULL;
+	if (owner != OWNER_SUPERUSER && t->max_per_owner != 0 &&
+	    own_count(t, owner) >= t->max_per_owner)
+		return TABLE_FULL;
+
+	/* Room in the program index first: it is the one step that can't fail late. */
+	ps = prog_slot(t, prog);
+	if (t->progs[ps] == NULL && (t->nprogs + 1) * 2 > t->nprogslots) {
+		if (prog_grow(t) == -1 && t->nprogs + 2 > t->nprogslots)
+			return TABLE_FULL;
+	}
+
+	if ((e = tab_malloc(t, sizeof(*e) + ulen + 1)) == NULL)
+		return TABLE_FULL;
+	if ((nid = nid_ref(t, netid, nlen)) == NULL) {
+		tab_free(t, e, sizeof(*e) + ulen + 1);
+		return TABLE_FULL;
+	}
+	if (own_inc(t, owner) == -1) {
+		nid_unref(t, nid);
+		tab_free(t, e, sizeof(*e) + ulen + 1);
+		return TABLE_FULL;
+	}
+	e->prog = prog;
+	e->vers = vers;
+	e->owner = owner;
+	e->pid = pid;
+	e->flags = flags;
+	e->checked = 0;
+	e->netid = nid;
+	memcpy(e->uaddr, uaddr, ulen + 1);
+
+	ks = tab_keyhash(t, prog, vers, nid) & (t->nkeys - 1);
+	e->tl_hnext = t->keys[ks];
+	t->keys[ks] = e;
+
+	ps = prog_slot(t, prog);	/* the index may have grown */
+	if (t->progs[ps] == NULL)
+		t->nprogs++;
+	e->tl_pnext = t->progs[ps];
+	t->progs[ps] = e;
+
+	e->tl_next = NULL;
+	e->tl_prev = t->last;
+	if (t->last != NULL)
+		t->last->tl_next = e;
+	else
+		t->first = e;
+	t->last = e;
+
+	t->generation++;
+	if (++t->count > t->nkeys)
+		key_grow(t);
+	return TABLE_ADDED;
+}
+
+void
+table_remove(struct table *t, const struct table_entry *ce)
+{
+	struct table_entry *e = (struct table_entry *)(uintptr_t)ce, **ep;
+	size_t ps;
+
+	for (ep = &t->keys[tab_keyhash(t, e->prog, e->vers, e->netid) &
+	    (t->nkeys - 1)]; *ep != NULL; ep = &(*ep)->tl_hnext)
+		if (*ep == e) {
+			*ep = e->tl_hnext;
+			break;
+		}
+
+	ps = prog_slot(t, e->prog);
+	if (t->progs[ps] == e) {
+		if (e->tl_pnext != NULL)
+			t->progs[ps] = e->tl_pnext;
+		else
+			prog_delslot(t, ps);
+	} else {
+		for (ep = &t->progs[ps]->tl_pnext; *ep != NULL;
+		    ep = &(*ep)->tl_pnext)
+			if (*ep == e) {
+				*ep = e->tl_pnext;
+				break;
+			}
+	}
+
+	if (e->tl_prev != NULL)
+		e->tl_prev->tl_next = e->tl_next;
+	else
+		t->first = e->tl_next;
+	if (e->tl_next != NULL)
+		e->tl_next->tl_prev = e->tl_prev;
+	else
+		t->last = e->tl_prev;
+
+	own_dec(t, e->owner);
+	nid_unref(t, e->netid);
+	t->count--;
+	t->generation++;
+	tab_free(t, e, sizeof(*e) + strlen(e->uaddr) + 1);
+}
+
+/* netid NULL or "" means every netid. */
+static int
+tab_allnetids(const char *netid)
+{
+	return netid == NULL || netid[0] == '\0';
+}
+
+int
+table_may_unset(const struct table *t, uint32_t prog, uint32_t vers,
+    const char *netid, int32_t owner)
+{
+	const struct table_entry *e;
+	const char *nid;
+
+	if (owner == OWNER_SUPERUSER)
+		return 1;
+	if (!tab_allnetids(netid)) {
+		if ((nid = nid_lookup(t, netid)) == NULL)
+			return 1;
+		e = key_find(t, prog, vers, nid);
+		return e == NULL || e->owner == owner;
+	}
+	for (e = table_prog_first(t, prog); e != NULL; e = e->tl_pnext)
+		if (e->vers == vers && e->owner != owner)
+			return 0;
+	return 1;
+}
+
+int
+table_unset(struct table *t, uint32_t prog, uint32_t vers, const char *netid,
+    int32_t owner)
+{
+	const struct table_entry *e, *next;
+	const char *nid;
+	int n = 0;
+
+	if (!table_may_unset(t, prog, vers, netid, owner))
+		return -1;
+	if (!tab_allnetids(netid)) {
+		if ((nid = nid_lookup(t, netid)) == NULL ||
+		    (e = key_find(t, prog, vers, nid)) == NULL)
+			return 0;
+		table_remove(t, e);
+		return 1;
+	}
+	for (e = table_prog_first(t, prog); e != NULL; e = next) {
+		next = e->tl_pnext;
+		if (e->vers == vers) {
+			table_remove(t, e);
+			n++;
+		}
+	}
+	return n;
+}
+
+const struct table_entry *
+table_find(const struct table *t, uint32_t prog, uint32_t vers,
+    const char *netid)
+{
+	const char *nid;
+
+	if ((nid = nid_lookup(t, netid)) == NULL)
+		return NULL;
+	return key_find(t, prog, vers, nid);
+}
+
+const struct table_entry *
+table_find_fallback(const struct table *t, uint32_t prog, uint32_t vers,
+    const char *netid)
+{
+	const struct table_entry *e, *best = NULL;
+	const char *nid;
+
+	if ((nid = nid_lookup(t, netid)) == NULL)
+		return NULL;
+	if ((e = key_find(t, prog, vers, nid)) != NULL)
+		return e;
+	for (e = table_prog_first(t, prog); e != NULL; e = e->tl_pnext)
+		if (e->netid == nid && (best == NULL || e->vers > best->vers))
+			best = e;
+	return best;
+}
+
+const struct table_entry *
+table_first(const struct table *t)
+{
+	return t->first;
+}
+
+const struct table_entry *
+table_next(const struct table_entry *e)
+{
+	return e->tl_next;
+}
+
+const struct table_entry *
+table_prog_first(const struct table *t, uint32_t prog)
+{
+	return t->progs[prog_slot(t, prog)];
+}
+
+const struct table_entry *
+table_prog_next(const struct table_entry *e)
+{
+	return e->tl_pnext;
+}
+
+size_t
+table_count(const struct table *t)
+{
+	return t->count;
+}
+
+uint64_t
+table_generation(const struct table *t)
+{
+	return t->generation;
+}
+
+/* The reaper's timestamp is not part of any reply: no generation bump. */
+void
+table_touch(struct table *t, const struct table_entry *e, uint32_t now)
+{
+	((struct table_entry *)(uintptr_t)e)->checked = now;
+}
+
+const char *
+table_owner_str(int32_t owner, char *buf, size_t bufsz)
+{
+	if (owner == OWNER_SUPERUSER)
+		return "superuser";
+	if (owner == OWNER_UNKNOWN)
+		return "unknown";
+	if (buf == NULL || bufsz == 0)
+		return "unknown";
+	snprintf(buf, bufsz, "%u", (unsigned)owner);
+	return buf;
+}
+
+void
+table_stats(const struct table *t, struct table_stats *st)
+{
+	const struct table_entry *e;
+	size_t i, len;
+
+	memset(st, 0, sizeof(*st));
+	st->entries = t->count;
+	st->buckets = t->nkeys;
+	st->programs = t->nprogs;
+	st->netids = t->nnids;
+	st->owners = t->nowners;
+	st->bytes = t->bytes;
+	for (i = 0; i < t->nkeys; i++) {
+		len = 0;
+		for (e = t->keys[i]; e != NULL; e = e->tl_hnext)
+			len++;
+		if (len > st->max_chain)
+			st->max_chain = len;
+	}
+}
