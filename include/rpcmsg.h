@@ -78,6 +78,8 @@ int	rpcmsg_decode_reply(struct xdr_dec *, struct rpc_reply *);
 /* Human text for a status, as libtirpc's clnt_sperrno() words it. */
 const char *rpcmsg_accept_str(uint32_t accept_stat);
 const char *rpcmsg_auth_str(uint32_t auth_stat);
+/* The same for a reject_stat (RPC_MISMATCH, AUTH_ERROR). */
+const char *rpcmsg_reject_str(uint32_t reject_stat);
 
 /*
  * Record marking: a 4-byte header per fragment, top bit = last fragment,
