@@ -49,7 +49,10 @@ enum table_set_result {
 	TABLE_INVALID,		/* netid or uaddr empty or too long */
 };
 
-/* max_entries: overall cap; max_per_owner: cap for each non-superuser owner. */
+/*
+ * max_entries: overall cap; max_per_owner: cap for each non-superuser owner
+ * (0: no cap).  Netids compare case-insensitively and are stored lower-case.
+ */
 struct table	*table_new(size_t max_entries, size_t max_per_owner);
 void		 table_free(struct table *);
 
