@@ -1,0 +1,304 @@
+/*
+ * listen.c - open the listening sockets, all non-blocking and
+ * close-on-exec.  Numeric addresses only: no name service here.
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <netdb.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "transport.h"
+
+#define LISTEN_BACKLOG	128
+
+struct listen_addr {
+	struct sockaddr_storage	ss;
+	socklen_t		len;
+	int			implicit;	/* a loopback we add: may be missing */
+};
+
+/*
+ * The one place a bind failure is reported (a later change names the
+ * process holding the address here).
+ */
+static int
+listen_bind_failed(const struct listener *li, int err)
+{
+	log_warnx("cannot bind %s: %s", li->name, strerror(err));
+	return LISTEN_ERR_BIND;
+}
+
+static int
+listen_v6_missing(int err)
+{
+	return err == EAFNOSUPPORT || err == EPROTONOSUPPORT ||
+	    err == EADDRNOTAVAIL;
+}
+
+static void
+listen_name(struct listener *li, const struct sockaddr *sa, socklen_t len)
+{
+	char	a[128];
+
+	snprintf(li->name, sizeof(li->name), "%s %s", xprt_netid(li->xprt),
+	    log_sockaddr(sa, len, a, sizeof(a)));
+}
+
+/*
+ * One IP socket.  Returns 0, 1 when IPv6 is missing and missing6_ok,
+ * or LISTEN_ERR_*.
+ */
+static int
+listen_ip(struct listener *li, const struct listen_addr *la, int stream,
+    int missing6_ok)
+{
+	int	fd, on = 1, fam = la->ss.ss_family, err;
+
+	memset(li, 0, sizeof(*li));
+	li->fd = -1;
+	li->family = fam;
+	li->stream = stream;
+	if (fam == AF_INET6)
+		li->xprt = stream ? XPRT_TCP6 : XPRT_UDP6;
+	else
+		li->xprt = stream ? XPRT_TCP : XPRT_UDP;
+	listen_name(li, (const struct sockaddr *)&la->ss, la->len);
+
+	fd = socket(fam, (stream ? SOCK_STREAM : SOCK_DGRAM) | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0);
+	if (fd == -1) {
+		err = errno;
+		if (fam == AF_INET6 && missing6_ok && listen_v6_missing(err)) {
+			log_warnx("IPv6 unavailable (%s): not serving %s",
+			    strerror(err), li->name);
+			return 1;
+		}
+		log_warn("%s: socket", li->name);
+		return LISTEN_ERR_OTHER;
+	}
+	if (stream && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on,
+	    sizeof(on)) == -1)
+		goto other;
+	if (fam == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on,
+	    sizeof(on)) == -1)
+		goto other;
+	if (bind(fd, (const struct sockaddr *)&la->ss, la->len) == -1) {
+		err = errno;
+		close(fd);
+		if (fam == AF_INET6 && missing6_ok && listen_v6_missing(err)) {
+			log_warnx("IPv6 unavailable (%s): not serving %s",
+			    strerror(err), li->name);
+			return 1;
+		}
+		return listen_bind_failed(li, err);
+	}
+	if (stream && listen(fd, LISTEN_BACKLOG) == -1)
+		goto other;
+	li->fd = fd;
+	return 0;
+other:
+	log_warn("%s", li->name);
+	close(fd);
+	return LISTEN_ERR_OTHER;
+}
+
+/* Is a socket file at path stale (nobody accepts on it)? */
+static int
+listen_stale(const char *path, const struct sockaddr_un *sun, socklen_t len)
+{
+	struct stat	st;
+	int		fd, stale;
+
+	if (lstat(path, &st) == -1 || !S_ISSOCK(st.st_mode))
+		return 0;
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0)) == -1)
+		return 0;
+	stale = connect(fd, (const struct sockaddr *)sun, len) == -1 &&
+	    errno == ECONNREFUSED;
+	close(fd);
+	return stale;
+}
+
+/* The AF_LOCAL stream socket at path, or at "\0" path when abstract. */
+static int
+listen_local(struct listener *li, const char *path, int abstract)
+{
+	struct sockaddr_un	sun;
+	socklen_t		len;
+	size_t			plen = strlen(path);
+	int			fd, err;
+
+	memset(li, 0, sizeof(*li));
+	li->fd = -1;
+	li->family = AF_LOCAL;
+	li->stream = 1;
+	li->xprt = XPRT_LOCAL;
+	snprintf(li->name, sizeof(li->name), "local %s%s", abstract ? "@" : "",
+	    path);
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (plen == 0 || plen + 1 > sizeof(sun.sun_path)) {
+		log_warnx("%s: path too long", li->name);
+		return LISTEN_ERR_OTHER;
+	}
+	memcpy(sun.sun_path + (abstract ? 1 : 0), path, plen);
+	len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + plen +
+	    (abstract ? 1 : 0));
+	if (!abstract)
+		snprintf(li->path, sizeof(li->path), "%s", path);
+
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0)) == -1) {
+		log_warn("%s: socket", li->name);
+		return LISTEN_ERR_OTHER;
+	}
+	if (!abstract && listen_stale(path, &sun, len)) {
+		log_info("removing stale socket %s", path);
+		(void)unlink(path);
+	}
+	if (bind(fd, (struct sockaddr *)&sun, len) == -1) {
+		err = errno;
+		close(fd);
+		return listen_bind_failed(li, err);
+	}
+	if (!abstract) {
+		li->unlink_path = 1;
+		if (chmod(path, 0666) == -1)
+			log_warn("%s: chmod", li->name);
+	}
+	if (listen(fd, LISTEN_BACKLOG) == -1) {
+		log_warn("%s: listen", li->name);
+		close(fd);
+		if (li->unlink_path)
+			(void)unlink(path);
+		return LISTEN_ERR_OTHER;
+	}
+	li->fd = fd;
+	return 0;
+}
+
+static int
+listen_parse(const char *host, uint16_t port, struct listen_addr *la)
+{
+	struct addrinfo	 hints, *res;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
+	hints.ai_socktype = SOCK_DGRAM;
+	if (getaddrinfo(host, NULL, &hints, &res) != 0 || res == NULL)
+		return -1;
+	if ((res->ai_family != AF_INET && res->ai_family != AF_INET6) ||
+	    res->ai_addrlen > sizeof(la->ss)) {
+		freeaddrinfo(res);
+		return -1;
+	}
+	memset(la, 0, sizeof(*la));
+	memcpy(&la->ss, res->ai_addr, res->ai_addrlen);
+	la->len = res->ai_addrlen;
+	freeaddrinfo(res);
+	if (la->ss.ss_family == AF_INET)
+		((struct sockaddr_in *)&la->ss)->sin_port = htons(port);
+	else
+		((struct sockaddr_in6 *)&la->ss)->sin6_port = htons(port);
+	return 0;
+}
+
+static int
+listen_same(const struct listen_addr *a, const struct listen_addr *b)
+{
+	return a->len == b->len && memcmp(&a->ss, &b->ss, a->len) == 0;
+}
+
+void
+listen_close(struct listener *v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (v[i].fd != -1)
+			close(v[i].fd);
+		v[i].fd = -1;
+		if (v[i].unlink_path && v[i].path[0] != '\0')
+			(void)unlink(v[i].path);
+		v[i].unlink_path = 0;
+	}
+}
+
+int
+listen_open(const struct listen_cfg *cfg, struct listener *v, size_t max,
+    size_t *np)
+{
+	struct listen_addr	 addrs[LISTEN_HOSTS_MAX + 2];
+	const char		*wild[] = { "0.0.0.0", "::" };
+	const char		*loop[] = { "127.0.0.1", "::1" };
+	size_t			 na = 0, i, j, n = 0;
+	int			 r, s, v6gone = 0;
+
+	*np = 0;
+	if (cfg->nhosts > LISTEN_HOSTS_MAX) {
+		log_warnx("too many -h addresses (at most %d)", LISTEN_HOSTS_MAX);
+		return LISTEN_ERR_OTHER;
+	}
+	for (i = 0; i < cfg->nhosts; i++) {
+		if (listen_parse(cfg->hosts[i], cfg->port, &addrs[na]) == -1) {
+			log_warnx("-h %s: not a numeric IPv4 or IPv6 address",
+			    cfg->hosts[i]);
+			return LISTEN_ERR_OTHER;
+		}
+		for (j = 0; j < na && !listen_same(&addrs[j], &addrs[na]); j++)
+			;
+		if (j == na)
+			na++;
+	}
+	for (i = 0; i < 2; i++) {
+		if (listen_parse(cfg->nhosts > 0 ? loop[i] : wild[i], cfg->port,
+		    &addrs[na]) == -1)
+			return LISTEN_ERR_OTHER;
+		addrs[na].implicit = 1;
+		for (j = 0; j < na && !listen_same(&addrs[j], &addrs[na]); j++)
+			;
+		if (j == na)
+			na++;
+	}
+	if (max < 2 * na + 2) {
+		log_warnx("too many listening sockets");
+		return LISTEN_ERR_OTHER;
+	}
+	for (i = 0; i < na; i++) {
+		if (addrs[i].ss.ss_family == AF_INET6 && addrs[i].implicit &&
+		    v6gone)
+			continue;
+		for (s = 0; s < 2; s++) {
+			r = listen_ip(&v[n], &addrs[i], s, addrs[i].implicit);
+			if (r < 0)
+				goto fail;
+			if (r == 1) {
+				v6gone = 1;
+				break;
+			}
+			n++;
+		}
+	}
+	if (cfg->local_path != NULL) {
+		for (s = 0; s < 2; s++) {
+			if ((r = listen_local(&v[n], cfg->local_path, s)) < 0)
+				goto fail;
+			n++;
+		}
+	}
+	*np = n;
+	return 0;
+fail:
+	listen_close(v, n);
+	return r;
+}

@@ -1,0 +1,443 @@
+/*
+ * portmap.c - the daemon's main: options, start-up, signals, and the glue
+ * between the transports and dispatch.
+ */
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dispatch.h"
+#include "log.h"
+#include "loop.h"
+#include "pmap_prot.h"
+#include "stats.h"
+#include "table.h"
+#include "transport.h"
+#include "uaddr.h"
+
+#ifndef PORTMAP_VERSION
+#define PORTMAP_VERSION		"0.1"
+#endif
+
+#define PM_EXIT_OK		0
+#define PM_EXIT_FAIL		1	/* other start-up failure */
+#define PM_EXIT_USAGE		2
+#define PM_EXIT_BIND		3	/* cannot bind a socket */
+
+#define PM_SOCK_PATH		"/run/rpcbind.sock"
+#define PM_MAX_ENTRIES		20000
+#define PM_MAX_PER_OWNER	1000
+#define PM_NETIF_MS		30000	/* interface list refresh */
+
+static struct {
+	struct loop		*loop;
+	struct table		*table;
+	struct stats		 stats;
+	struct iflist		 ifs;
+	struct pm_config	 cfg;
+	struct pm_ctx		 ctx;
+	struct xprt_stats	 xst;
+	struct listener		 lis[LISTEN_MAX];
+	size_t			 nlis;
+	struct udp_srv		*udp;
+	struct stream_srv	*stream;
+	struct loop_timer	 netif_timer;
+	int			 log_calls;	/* 0, or 1 debug (-d), 2 info (-l) */
+	struct ratelim		 rl_calls;
+	uint64_t		 calls, replies, changes;
+	int			 exit_signal;
+} pm;
+
+static void __attribute__((noreturn))
+usage(int status)
+{
+	fprintf(status == 0 ? stdout : stderr,
+	    "usage: portmap [-adfilrsVw] [-c maxconn] [-h address] [-p port] "
+	    "[-S path]\n"
+	    "       portmap --help\n");
+	exit(status);
+}
+
+/*
+ * The table changed: persist it before the reply goes out (warm start
+ * comes in a later change; nothing to do yet).
+ */
+static void
+state_changed(void)
+{
+	pm.changes++;
+}
+
+/* Log a call (-d, -l), at a bounded rate. */
+static void
+pm_log_call(const struct caller *c, const uint8_t *req, size_t len, int r,
+    const struct xdr_enc *reply)
+{
+	uint32_t	 w[6];
+	char		 a[128], res[32];
+	size_t		 i;
+
+	if (!log_ratelimited(&pm.rl_calls, loop_now(pm.loop)))
+		return;
+	memset(w, 0, sizeof(w));
+	for (i = 0; i < 6 && (i + 1) * 4 <= len; i++)
+		w[i] = (uint32_t)req[4 * i] << 24 | (uint32_t)req[4 * i + 1] << 16 |
+		    (uint32_t)req[4 * i + 2] << 8 | req[4 * i + 3];
+	if (r == 1)
+		snprintf(res, sizeof(res), "%zu bytes", reply->len);
+	else
+		snprintf(res, sizeof(res), "no reply");
+	log_sockaddr((const struct sockaddr *)&c->peer, c->peerlen, a, sizeof(a));
+	if (c->has_cred)
+		snprintf(a + strlen(a), sizeof(a) - strlen(a), " uid %u pid %d",
+		    (unsigned)c->uid, (int)c->pid);
+	if (pm.log_calls == 2)
+		log_info("%s %s: xid %#x prog %u vers %u proc %u (%zu bytes): %s",
+		    xprt_netid(c->xprt), a, w[0], w[3], w[4], w[5], len, res);
+	else
+		log_debug("%s %s: xid %#x prog %u vers %u proc %u (%zu bytes): %s",
+		    xprt_netid(c->xprt), a, w[0], w[3], w[4], w[5], len, res);
+}
+
+/* Every transport's requests come here. */
+static int
+pm_handle(void *arg, const struct caller *c, const uint8_t *req, size_t len,
+    struct xdr_enc *reply)
+{
+	int	r;
+
+	pm.calls++;
+	pm.ctx.now = (uint32_t)loop_wall(pm.loop);
+	pm.ctx.changed = 0;
+	r = dispatch(&pm.ctx, c, req, len, reply);
+	if (pm.ctx.changed)
+		state_changed();
+	if (r == 1)
+		pm.replies++;
+	if (pm.log_calls)
+		pm_log_call(c, req, len, r, reply);
+	return r;
+}
+
+static void
+pm_netif(struct loop *l, void *arg)
+{
+	static struct ratelim	rl = RATELIM_INIT("getifaddrs", 1, 600);
+
+	if (netif_load(&pm.ifs) == -1 && log_ratelimited(&rl, loop_now(l)))
+		log_warn("getifaddrs");
+	loop_timer_arm(l, &pm.netif_timer, PM_NETIF_MS);
+}
+
+static void
+pm_report(void)
+{
+	const struct table_entry	*e;
+	struct table_stats		 ts;
+	char				 owner[32];
+	const struct stats_vers		*sv;
+	uint64_t			 sum;
+	int				 v;
+	unsigned			 p;
+
+	table_stats(pm.table, &ts);
+	log_info("table: %zu entries, %zu programs, %zu owners, %zu bytes, "
+	    "longest chain %zu", ts.entries, ts.programs, ts.owners, ts.bytes,
+	    ts.max_chain);
+	for (e = table_first(pm.table); e != NULL; e = table_next(e))
+		log_info("  %10u %u %-5s %-24s %s%s", e->prog, e->vers, e->netid,
+		    e->uaddr, table_owner_str(e->owner, owner, sizeof(owner)),
+		    (e->flags & TE_BUILTIN) ? " (builtin)" : "");
+	for (v = 0; v < 3; v++) {
+		sv = &pm.stats.v[v];
+		for (p = 0, sum = 0; p < RPCBSTAT_HIGHPROC; p++)
+			sum += (uint32_t)sv->info[p];
+		log_info("version %d: %" PRIu64 " calls, %d sets, %d unsets, "
+		    "%u lookup keys, %u remote-call keys", v + 2, sum,
+		    sv->setinfo, sv->unsetinfo, sv->naddr, sv->nrmt);
+	}
+	log_info("calls %" PRIu64 ", replies %" PRIu64 ", table changes %" PRIu64
+	    ", dropped %" PRIu64 ", garbage %" PRIu64 ", denied %" PRIu64,
+	    pm.calls, pm.replies, pm.changes, pm.stats.dropped,
+	    pm.stats.garbage, pm.stats.denied);
+	log_info("udp: in %" PRIu64 ", out %" PRIu64 ", oversized %" PRIu64
+	    ", send errors %" PRIu64, pm.xst.dgrams_in, pm.xst.dgrams_out,
+	    pm.xst.dgrams_trunc, pm.xst.send_errors);
+	log_info("streams: %u open (max %u), accepted %" PRIu64 ", closed %"
+	    PRIu64 ", refused %" PRIu64 ", timed out %" PRIu64 ", oversized %"
+	    PRIu64 ", records %" PRIu64 "/%" PRIu64, pm.xst.conns,
+	    pm.xst.max_conns_seen, pm.xst.accepted, pm.xst.closed,
+	    pm.xst.refused, pm.xst.timeouts, pm.xst.toobig, pm.xst.records_in,
+	    pm.xst.records_out);
+	log_info("interfaces: %zu addresses; wake-ups %" PRIu64, pm.ifs.n,
+	    loop_wakeups(pm.loop));
+}
+
+static void
+pm_signal(struct loop *l, int signo, void *arg)
+{
+	switch (signo) {
+	case SIGTERM:
+	case SIGINT:
+		pm.exit_signal = signo;
+		loop_stop(l);
+		break;
+	case SIGHUP:
+		log_info("reload (SIGHUP): nothing to reload");
+		break;
+	case SIGUSR1:
+		pm_report();
+		break;
+	}
+}
+
+/* Our own entries: 100000 v2, v3, v4 on every transport we serve. */
+static int
+pm_builtin(void)
+{
+	const struct listener	*li;
+	const char		*netid;
+	char			 ua[PM_UADDR_MAX + 1];
+	size_t			 i;
+	uint32_t		 v;
+	enum table_set_result	 r;
+
+	for (i = 0; i < pm.nlis; i++) {
+		li = &pm.lis[i];
+		netid = xprt_netid(li->xprt);
+		if (li->family == AF_INET)
+			uaddr_v2(pm.cfg.port, ua, sizeof(ua));
+		else if (li->family == AF_INET6)
+			snprintf(ua, sizeof(ua), "::.%u.%u", pm.cfg.port >> 8,
+			    pm.cfg.port & 0xff);
+		else if (li->path[0] != '\0')
+			snprintf(ua, sizeof(ua), "%s", li->path);
+		else
+			continue;	/* the abstract name: same netid as the path */
+		for (v = PMAP_VERS_LOW; v <= PMAP_VERS_HIGH; v++) {
+			r = table_set(pm.table, PMAP_PROG, v, netid, ua,
+			    OWNER_SUPERUSER, (int32_t)getpid(), TE_BUILTIN);
+			if (r != TABLE_ADDED && r != TABLE_SAME) {
+				log_warnx("cannot register 100000 v%u on %s", v,
+				    netid);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+static void
+daemonize(void)
+{
+	pid_t	pid;
+	int	fd;
+
+	if ((pid = fork()) == -1)
+		fatal(PM_EXIT_FAIL, "fork");
+	if (pid != 0)
+		_exit(PM_EXIT_OK);
+	if (setsid() == -1)
+		fatal(PM_EXIT_FAIL, "setsid");
+	if (chdir("/") == -1)
+		fatal(PM_EXIT_FAIL, "chdir /");
+	if ((fd = open("/dev/null", O_RDWR | O_CLOEXEC)) != -1) {
+		(void)dup2(fd, STDIN_FILENO);
+		(void)dup2(fd, STDOUT_FILENO);
+		(void)dup2(fd, STDERR_FILENO);
+		if (fd > STDERR_FILENO)
+			close(fd);
+	}
+}
+
+static unsigned long
+pm_number(const char *s, unsigned long min, unsigned long max, const char *what)
+{
+	unsigned long	 n;
+	char		*end;
+
+	errno = 0;
+	n = strtoul(s, &end, 10);
+	if (s[0] < '0' || s[0] > '9' || *end != '\0' || errno != 0 ||
+	    n < min || n > max) {
+		fprintf(stderr, "portmap: %s: %s must be %lu to %lu\n", s, what,
+		    min, max);
+		usage(PM_EXIT_USAGE);
+	}
+	return n;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option	 longopts[] = {
+		{ "help",	no_argument,	NULL,	'H' },
+		{ "version",	no_argument,	NULL,	'V' },
+		{ NULL,		0,		NULL,	0 }
+	};
+	struct ratelim		 rl_calls = RATELIM_INIT("call log", 30, 10);
+	const char		*hosts[LISTEN_HOSTS_MAX];
+	struct listen_cfg	 lc;
+	struct stream_cfg	 sc;
+	size_t			 nhosts = 0, i;
+	int			 ch, foreground = 0, debug = 0, r;
+
+	memset(&sc, 0, sizeof(sc));
+	sc.max_conns = STREAM_MAX_CONNS;
+	sc.idle_ms = STREAM_IDLE_MS;
+	sc.record_ms = STREAM_RECORD_MS;
+	sc.max_frags = STREAM_MAX_FRAGS;
+	memset(&lc, 0, sizeof(lc));
+	lc.local_path = PM_SOCK_PATH;
+	pm.cfg.port = PMAP_PORT;
+	pm.rl_calls = rl_calls;
+
+	log_init(argv[0], 1, 0);
+	while ((ch = getopt_long(argc, argv, "ac:dfh:ilp:rS:sVw", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'a':	/* rpcbind: abort on errors in debug mode */
+			break;
+		case 'c':
+			sc.max_conns = (unsigned)pm_number(optarg, 1,
+			    FD_SETSIZE - 64, "maxconn");
+			break;
+		case 'd':
+			debug = 1;
+			foreground = 1;
+			pm.log_calls = 1;
+			break;
+		case 'f':
+			foreground = 1;
+			break;
+		case 'h':
+			if (nhosts == LISTEN_HOSTS_MAX) {
+				fprintf(stderr, "portmap: at most %d -h options\n",
+				    LISTEN_HOSTS_MAX);
+				usage(PM_EXIT_USAGE);
+			}
+			hosts[nhosts++] = optarg;
+			break;
+		case 'i':
+			pm.cfg.insecure = 1;
+			break;
+		case 'l':
+			if (pm.log_calls == 0)
+				pm.log_calls = 2;
+			break;
+		case 'p':
+			pm.cfg.port = (uint16_t)pm_number(optarg, 1, 65535, "port");
+			break;
+		case 'r':
+			pm.cfg.forwarding = 1;
+			break;
+		case 'S':
+			if (optarg[0] != '/' || strlen(optarg) >= 107) {
+				fprintf(stderr, "portmap: %s: the socket path must "
+				    "be absolute and under 107 bytes\n", optarg);
+				usage(PM_EXIT_USAGE);
+			}
+			lc.local_path = optarg;
+			break;
+		case 's':	/* privilege drop: a later change */
+			break;
+		case 'V':
+			printf("portmap %s\n", PORTMAP_VERSION);
+			return PM_EXIT_OK;
+		case 'w':	/* warm start: a later change */
+			break;
+		case 'H':
+			usage(PM_EXIT_OK);
+		default:
+			usage(PM_EXIT_USAGE);
+		}
+	}
+	if (optind != argc)
+		usage(PM_EXIT_USAGE);
+	log_set_debug(debug);
+	if (pm.log_calls == 1)
+		pm.rl_calls.burst = 100;
+
+	signal(SIGPIPE, SIG_IGN);
+	umask(022);
+
+	lc.port = pm.cfg.port;
+	lc.hosts = hosts;
+	lc.nhosts = nhosts;
+	r = listen_open(&lc, pm.lis, LISTEN_MAX, &pm.nlis);
+	if (r == LISTEN_ERR_BIND)
+		exit(PM_EXIT_BIND);
+	if (r != 0)
+		exit(PM_EXIT_FAIL);
+
+	if ((pm.loop = loop_new()) == NULL)
+		fatal(PM_EXIT_FAIL, "loop");
+	if ((pm.table = table_new(PM_MAX_ENTRIES, PM_MAX_PER_OWNER)) == NULL)
+		fatal(PM_EXIT_FAIL, "table");
+	stats_init(&pm.stats);
+	if (netif_load(&pm.ifs) == -1)
+		log_warn("getifaddrs");
+	loop_timer_init(&pm.netif_timer, pm_netif, NULL);
+	loop_timer_arm(pm.loop, &pm.netif_timer, PM_NETIF_MS);
+	if (pm_builtin() == -1)
+		exit(PM_EXIT_FAIL);
+
+	pm.ctx.table = pm.table;
+	pm.ctx.stats = &pm.stats;
+	pm.ctx.ifs = &pm.ifs;
+	pm.ctx.cfg = &pm.cfg;
+	pm.ctx.fwd = NULL;		/* forwarding: a later change */
+
+	if ((pm.udp = udp_new(pm.loop, pm_handle, NULL, &pm.xst)) == NULL ||
+	    (pm.stream = stream_new(pm.loop, &sc, pm_handle, NULL,
+	    &pm.xst)) == NULL)
+		fatal(PM_EXIT_FAIL, "start");
+	for (i = 0; i < pm.nlis; i++) {
+		if (pm.lis[i].stream)
+			r = stream_add(pm.stream, &pm.lis[i]);
+		else
+			r = udp_add(pm.udp, &pm.lis[i]);
+		if (r == -1)
+			fatal(PM_EXIT_FAIL, "%s", pm.lis[i].name);
+	}
+	if (loop_signal(pm.loop, SIGTERM, pm_signal, NULL) == -1 ||
+	    loop_signal(pm.loop, SIGINT, pm_signal, NULL) == -1 ||
+	    loop_signal(pm.loop, SIGHUP, pm_signal, NULL) == -1 ||
+	    loop_signal(pm.loop, SIGUSR1, pm_signal, NULL) == -1)
+		fatal(PM_EXIT_FAIL, "signals");
+
+	if (!foreground) {
+		daemonize();
+		log_to_stderr(0);
+	}
+	log_info("started (port %u, %zu sockets%s%s)", pm.cfg.port, pm.nlis,
+	    pm.cfg.insecure ? ", insecure" : "",
+	    pm.cfg.forwarding ? ", forwarding requested (not available yet)" : "");
+	for (i = 0; i < pm.nlis; i++)
+		log_debug("listening on %s", pm.lis[i].name);
+
+	if (loop_run(pm.loop) == -1) {
+		log_warn("select");
+		r = PM_EXIT_FAIL;
+	} else
+		r = PM_EXIT_OK;
+	log_info("exiting%s%s", pm.exit_signal ? " on signal " : "",
+	    pm.exit_signal ? strsignal(pm.exit_signal) : "");
+	stream_free(pm.stream);
+	udp_free(pm.udp);
+	listen_close(pm.lis, pm.nlis);
+	table_free(pm.table);
+	netif_free(&pm.ifs);
+	loop_free(pm.loop);
+	return r;
+}

@@ -1,0 +1,493 @@
+/*
+ * stream.c - TCP and AF_LOCAL connections.  Each connection reassembles
+ * records (rm_reader) from non-blocking reads, hands each to the handler
+ * and writes the reply as one record.  While a reply is still being
+ * written the connection is not read.  Connections are capped (at the cap
+ * the listeners are not watched), and a sweep closes those idle too long
+ * or too slow to finish a record.
+ */
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "pmap_prot.h"
+#include "rpcmsg.h"
+#include "transport.h"
+
+#define STREAM_ACCEPTS		16		/* accept()s per wake-up */
+#define STREAM_READ		16384
+#define STREAM_SWEEP_MS		1000
+#define STREAM_BACKOFF_MS	1000		/* after EMFILE and the like */
+#define STREAM_KEEP_ENC		(256u << 10)	/* reply buffer kept between calls */
+
+struct conn {
+	struct stream_srv	*srv;
+	int			 fd;
+	struct caller		 caller;
+	struct rm_reader	 rm;
+	uint8_t			 hdr[4];	/* record mark of the pending reply */
+	uint8_t			*out;		/* pending reply body */
+	size_t			 outlen, off;	/* off counts hdr + out */
+	uint8_t			*in;		/* read but not yet fed */
+	size_t			 inlen;
+	uint64_t		 last;		/* ms of the last progress */
+	uint64_t		 rec_start;	/* ms a partial record began; 0 */
+	struct conn		*prev, *next;
+};
+
+struct stream_lis {
+	struct stream_srv	*srv;
+	int			 fd;
+	enum xprt		 xprt;
+	int			 family;
+	struct stream_lis	*next;
+};
+
+struct stream_srv {
+	struct loop		*loop;
+	struct stream_cfg	 cfg;
+	srv_handler_fn		 handler;
+	void			*arg;
+	struct xprt_stats	*st;
+	struct stream_lis	*lis;
+	struct conn		*conns;
+	unsigned		 nconns;
+	int			 paused;	/* listeners not watched */
+	int			 backoff;	/* ... until the resume timer */
+	struct loop_timer	 sweep, resume;
+	struct xdr_enc		 enc;
+	uint8_t			 rbuf[STREAM_READ];
+	struct ratelim		 rl_accept, rl_conn;
+};
+
+static void	stream_listen_read(struct loop *, int, void *);
+
+static void
+stream_watch(struct stream_srv *s, int on)
+{
+	struct stream_lis	*l;
+
+	for (l = s->lis; l != NULL; l = l->next)
+		loop_want_read(s->loop, l->fd, on);
+	s->paused = !on;
+}
+
+static void
+stream_maybe_resume(struct stream_srv *s)
+{
+	if (s->paused && !s->backoff && s->nconns < s->cfg.max_conns)
+		stream_watch(s, 1);
+}
+
+static void
+conn_close(struct conn *c)
+{
+	struct stream_srv	*s = c->srv;
+
+	loop_del_fd(s->loop, c->fd);
+	close(c->fd);
+	rm_release(&c->rm);
+	free(c->out);
+	free(c->in);
+	if (c->prev != NULL)
+		c->prev->next = c->next;
+	else
+		s->conns = c->next;
+	if (c->next != NULL)
+		c->next->prev = c->prev;
+	free(c);
+	s->nconns--;
+	s->st->conns = s->nconns;
+	s->st->closed++;
+	stream_maybe_resume(s);
+}
+
+static void
+conn_warn(struct conn *c, const char *what)
+{
+	char	a[128];
+
+	if (log_ratelimited(&c->srv->rl_conn, loop_now(c->srv->loop)))
+		log_warnx("%s %s: %s, closing", xprt_netid(c->caller.xprt),
+		    log_sockaddr((struct sockaddr *)&c->caller.peer,
+		    c->caller.peerlen, a, sizeof(a)), what);
+}
+
+/*
+ * Write what is pending: 1 when all is written, 0 when the socket is full,
+ * -1 on an error (the caller closes the connection).
+ */
+static int
+conn_flush(struct conn *c)
+{
+	struct iovec	iov[2];
+	int		n = 0;
+	ssize_t		w;
+
+	while (c->off < 4 + c->outlen) {
+		n = 0;
+		if (c->off < 4) {
+			iov[n].iov_base = c->hdr + c->off;
+			iov[n++].iov_len = 4 - c->off;
+			iov[n].iov_base = c->out;
+			iov[n++].iov_len = c->outlen;
+		} else {
+			iov[n].iov_base = c->out + (c->off - 4);
+			iov[n++].iov_len = c->outlen - (c->off - 4);
+		}
+		if ((w = writev(c->fd, iov, n)) == -1) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN)
+				return 0;
+			return -1;
+		}
+		c->off += (size_t)w;
+		c->last = loop_now(c->srv->loop);
+	}
+	c->srv->st->records_out++;
+	return 1;
+}
+
+/* Send the reply in the server's encoder; keep what does not fit. */
+static int
+conn_reply(struct conn *c)
+{
+	struct stream_srv	*s = c->srv;
+	int			 r;
+
+	rm_put_header(c->hdr, (uint32_t)s->enc.len, 1);
+	c->out = s->enc.buf;
+	c->outlen = s->enc.len;
+	c->off = 0;
+	r = conn_flush(c);
+	if (r == 0) {
+		/* the connection keeps the buffer; the encoder starts anew */
+		xdr_enc_init_grow(&s->enc, PM_REPLY_MAX);
+		loop_want_read(s->loop, c->fd, 0);
+		loop_want_write(s->loop, c->fd, 1);
+		return 0;
+	}
+	c->out = NULL;		/* still the encoder's */
+	c->outlen = c->off = 0;
+	if (r == -1) {
+		conn_close(c);
+		return -1;
+	}
+	if (s->enc.cap > STREAM_KEEP_ENC) {
+		xdr_enc_free(&s->enc);
+		xdr_enc_init_grow(&s->enc, PM_REPLY_MAX);
+	}
+	return r;
+}
+
+/*
+ * Feed bytes to the record reader and answer each complete record.
+ * Returns -1 when the connection was closed.
+ */
+static int
+conn_feed(struct conn *c, const uint8_t *p, size_t n)
+{
+	struct stream_srv	*s = c->srv;
+	enum rm_status		 st;
+	size_t			 used;
+	int			 r;
+
+	while (n > 0) {
+		st = rm_feed(&c->rm, p, n, &used);
+		p += used;
+		n -= used;
+		if (st == RM_TOOBIG) {
+			s->st->toobig++;
+			conn_warn(c, "record too big");
+			conn_close(c);
+			return -1;
+		}
+		if (st == RM_MORE)
+			break;
+		s->st->records_in++;
+		xdr_enc_reset(&s->enc);
+		r = s->handler(s->arg, &c->caller, c->rm.rec, c->rm.len, &s->enc);
+		rm_next(&c->rm);
+		c->rec_start = 0;
+		if (r == 1 && !s->enc.err && s->enc.len > 0) {
+			if ((r = conn_reply(c)) == -1)
+				return -1;
+			if (r == 0 && n > 0) {
+				/* busy writing: keep the rest for later */
+				if ((c->in = malloc(n)) == NULL) {
+					conn_warn(c, "out of memory");
+					conn_close(c);
+					return -1;
+				}
+				memcpy(c->in, p, n);
+				c->inlen = n;
+				return 0;
+			}
+			if (r == 0)
+				return 0;
+		}
+	}
+	if (!rm_partial(&c->rm))
+		c->rec_start = 0;
+	else if (c->rec_start == 0)
+		c->rec_start = loop_now(s->loop);
+	return 0;
+}
+
+static void
+conn_read(struct loop *loop, int fd, void *arg)
+{
+	struct conn	*c = arg;
+	ssize_t		 n;
+
+	n = read(fd, c->srv->rbuf, sizeof(c->srv->rbuf));
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		if (n == -1 && errno != ECONNRESET)
+			conn_warn(c, strerror(errno));
+		conn_close(c);
+		return;
+	}
+	c->last = loop_now(loop);
+	(void)conn_feed(c, c->srv->rbuf, (size_t)n);
+}
+
+static void
+conn_write(struct loop *loop, int fd, void *arg)
+{
+	struct conn	*c = arg;
+	uint8_t		*in;
+	size_t		 inlen;
+	int		 r;
+
+	if ((r = conn_flush(c)) == -1) {
+		conn_close(c);
+		return;
+	}
+	if (r == 0)
+		return;
+	free(c->out);
+	c->out = NULL;
+	c->outlen = c->off = 0;
+	loop_want_write(loop, fd, 0);
+	if ((in = c->in) != NULL) {
+		inlen = c->inlen;
+		c->in = NULL;
+		c->inlen = 0;
+		r = conn_feed(c, in, inlen);
+		free(in);
+		if (r == -1 || c->out != NULL)
+			return;
+	}
+	loop_want_read(loop, fd, 1);
+}
+
+static void
+stream_sweep(struct loop *loop, void *arg)
+{
+	struct stream_srv	*s = arg;
+	struct conn		*c, *next;
+	uint64_t		 now = loop_now(loop);
+
+	for (c = s->conns; c != NULL; c = next) {
+		next = c->next;
+		if (c->rec_start != 0 && now - c->rec_start >= s->cfg.record_ms) {
+			s->st->timeouts++;
+			conn_warn(c, "record not finished in time");
+			conn_close(c);
+		} else if (now - c->last >= s->cfg.idle_ms) {
+			s->st->timeouts++;
+			conn_close(c);
+		} else if (c->rec_start == 0 && c->rm.rec != NULL &&
+		    now - c->last >= STREAM_SWEEP_MS)
+			rm_release(&c->rm);	/* idle: hold no record memory */
+	}
+	if (s->conns != NULL)
+		loop_timer_arm(loop, &s->sweep, STREAM_SWEEP_MS);
+}
+
+static void
+stream_resume(struct loop *loop, void *arg)
+{
+	struct stream_srv	*s = arg;
+
+	s->backoff = 0;
+	stream_maybe_resume(s);
+}
+
+static void
+conn_new(struct stream_srv *s, struct stream_lis *l, int fd,
+    const struct sockaddr_storage *ss, socklen_t sslen)
+{
+	struct conn	*c;
+	struct ucred	 uc;
+	socklen_t	 uclen = sizeof(uc);
+	int		 on = 1;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		s->st->refused++;
+		close(fd);
+		return;
+	}
+	c->srv = s;
+	c->fd = fd;
+	c->caller.xprt = l->xprt;
+	if (sslen > sizeof(c->caller.peer))
+		sslen = sizeof(c->caller.peer);
+	memcpy(&c->caller.peer, ss, sslen);
+	c->caller.peerlen = sslen;
+	if (l->family == AF_LOCAL) {
+		c->caller.peer.ss_family = AF_LOCAL;
+		if (c->caller.peerlen < sizeof(sa_family_t))
+			c->caller.peerlen = sizeof(sa_family_t);
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &uclen) == 0) {
+			c->caller.has_cred = 1;
+			c->caller.uid = uc.uid;
+			c->caller.pid = uc.pid;
+		}
+	} else
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+	rm_init(&c->rm, PM_REQUEST_MAX, s->cfg.max_frags);
+	if (loop_add_fd(s->loop, fd, conn_read, conn_write, c) == -1) {
+		s->st->refused++;
+		if (log_ratelimited(&s->rl_accept, loop_now(s->loop)))
+			log_warn("%s: connection fd %d", xprt_netid(l->xprt), fd);
+		close(fd);
+		free(c);
+		return;
+	}
+	loop_want_write(s->loop, fd, 0);
+	c->last = loop_now(s->loop);
+	c->next = s->conns;
+	if (s->conns != NULL)
+		s->conns->prev = c;
+	s->conns = c;
+	s->nconns++;
+	s->st->conns = s->nconns;
+	s->st->accepted++;
+	if (s->nconns > s->st->max_conns_seen)
+		s->st->max_conns_seen = s->nconns;
+	if (!s->sweep.armed)
+		loop_timer_arm(s->loop, &s->sweep, STREAM_SWEEP_MS);
+}
+
+static void
+stream_listen_read(struct loop *loop, int fd, void *arg)
+{
+	struct stream_lis	*l = arg;
+	struct stream_srv	*s = l->srv;
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen;
+	int			 i, cfd;
+
+	for (i = 0; i < STREAM_ACCEPTS; i++) {
+		if (s->nconns >= s->cfg.max_conns) {
+			if (log_ratelimited(&s->rl_accept, loop_now(loop)))
+				log_warnx("%u connections open: not accepting "
+				    "more for now", s->nconns);
+			stream_watch(s, 0);
+			return;
+		}
+		memset(&ss, 0, sizeof(ss));
+		sslen = sizeof(ss);
+		cfd = accept4(fd, (struct sockaddr *)&ss, &sslen,
+		    SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (cfd == -1) {
+			if (errno == EAGAIN || errno == EINTR)
+				return;
+			if (errno == ECONNABORTED || errno == EPROTO ||
+			    errno == EPERM)
+				continue;
+			if (log_ratelimited(&s->rl_accept, loop_now(loop)))
+				log_warn("%s: accept", xprt_netid(l->xprt));
+			/* out of fds or memory: pause instead of spinning */
+			s->backoff = 1;
+			stream_watch(s, 0);
+			loop_timer_arm(loop, &s->resume, STREAM_BACKOFF_MS);
+			return;
+		}
+		conn_new(s, l, cfd, &ss, sslen);
+	}
+}
+
+struct stream_srv *
+stream_new(struct loop *loop, const struct stream_cfg *cfg,
+    srv_handler_fn handler, void *arg, struct xprt_stats *st)
+{
+	struct stream_srv	*s;
+	struct ratelim		 rl_accept = RATELIM_INIT("accept", 3, 60);
+	struct ratelim		 rl_conn = RATELIM_INIT("connections", 5, 60);
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return NULL;
+	s->loop = loop;
+	s->cfg = *cfg;
+	if (s->cfg.max_conns == 0)
+		s->cfg.max_conns = STREAM_MAX_CONNS;
+	if (s->cfg.idle_ms == 0)
+		s->cfg.idle_ms = STREAM_IDLE_MS;
+	if (s->cfg.record_ms == 0)
+		s->cfg.record_ms = STREAM_RECORD_MS;
+	if (s->cfg.max_frags == 0)
+		s->cfg.max_frags = STREAM_MAX_FRAGS;
+	s->handler = handler;
+	s->arg = arg;
+	s->st = st;
+	s->rl_accept = rl_accept;
+	s->rl_conn = rl_conn;
+	xdr_enc_init_grow(&s->enc, PM_REPLY_MAX);
+	loop_timer_init(&s->sweep, stream_sweep, s);
+	loop_timer_init(&s->resume, stream_resume, s);
+	return s;
+}
+
+int
+stream_add(struct stream_srv *s, const struct listener *li)
+{
+	struct stream_lis	*l;
+
+	if ((l = calloc(1, sizeof(*l))) == NULL)
+		return -1;
+	l->srv = s;
+	l->fd = li->fd;
+	l->xprt = li->xprt;
+	l->family = li->family;
+	if (loop_add_fd(s->loop, l->fd, stream_listen_read, NULL, l) == -1) {
+		free(l);
+		return -1;
+	}
+	if (s->paused)
+		loop_want_read(s->loop, l->fd, 0);
+	l->next = s->lis;
+	s->lis = l;
+	return 0;
+}
+
+void
+stream_free(struct stream_srv *s)
+{
+	struct stream_lis	*l;
+
+	if (s == NULL)
+		return;
+	while (s->conns != NULL)
+		conn_close(s->conns);
+	while ((l = s->lis) != NULL) {
+		s->lis = l->next;
+		loop_del_fd(s->loop, l->fd);
+		free(l);
+	}
+	loop_timer_cancel(s->loop, &s->sweep);
+	loop_timer_cancel(s->loop, &s->resume);
+	xdr_enc_free(&s->enc);
+	free(s);
+}

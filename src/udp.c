@@ -1,0 +1,242 @@
+/*
+ * udp.c - the datagram transport.  Each wake-up reads up to UDP_BATCH
+ * datagrams from a socket in one recvmmsg(), drops those the kernel
+ * truncated, hands the rest to the handler and sends each reply from the
+ * local address the request arrived on (IP_PKTINFO / IPV6_PKTINFO).
+ * Buffers are allocated once.
+ */
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "pmap_prot.h"
+#include "transport.h"
+
+#define UDP_RECV_MAX	(PM_REQUEST_MAX + 1)	/* one more: longer is truncated */
+
+union udp_ctl {
+	char		buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) +
+			    CMSG_SPACE(sizeof(struct in_pktinfo))];
+	struct cmsghdr	align;
+};
+
+struct udp_sock {
+	struct udp_srv	*srv;
+	int		 fd;
+	enum xprt	 xprt;
+	int		 family;
+	struct udp_sock	*next;
+};
+
+struct udp_srv {
+	struct loop		*loop;
+	srv_handler_fn		 handler;
+	void			*arg;
+	struct xprt_stats	*st;
+	struct udp_sock		*socks;
+	uint8_t			*bufs;			/* UDP_BATCH * UDP_RECV_MAX */
+	struct mmsghdr		 msgs[UDP_BATCH];
+	struct iovec		 iov[UDP_BATCH];
+	struct sockaddr_storage	 peers[UDP_BATCH];
+	union udp_ctl		 ctl[UDP_BATCH];
+	union udp_ctl		 sctl;
+	uint8_t			 reply[PM_UDP_MAX];
+	struct ratelim		 rl_trunc, rl_send, rl_recv;
+};
+
+struct udp_srv *
+udp_new(struct loop *loop, srv_handler_fn handler, void *arg,
+    struct xprt_stats *st)
+{
+	struct udp_srv	*u;
+	struct ratelim	 rl_trunc = RATELIM_INIT("udp: oversized datagrams", 3, 60);
+	struct ratelim	 rl_send = RATELIM_INIT("udp: send errors", 3, 60);
+	struct ratelim	 rl_recv = RATELIM_INIT("udp: receive errors", 3, 60);
+
+	if ((u = calloc(1, sizeof(*u))) == NULL)
+		return NULL;
+	if ((u->bufs = malloc((size_t)UDP_BATCH * UDP_RECV_MAX)) == NULL) {
+		free(u);
+		return NULL;
+	}
+	u->loop = loop;
+	u->handler = handler;
+	u->arg = arg;
+	u->st = st;
+	u->rl_trunc = rl_trunc;
+	u->rl_send = rl_send;
+	u->rl_recv = rl_recv;
+	return u;
+}
+
+void
+udp_free(struct udp_srv *u)
+{
+	struct udp_sock	*s;
+
+	if (u == NULL)
+		return;
+	while ((s = u->socks) != NULL) {
+		u->socks = s->next;
+		loop_del_fd(u->loop, s->fd);
+		free(s);
+	}
+	free(u->bufs);
+	free(u);
+}
+
+/*
+ * Build the control message for the reply: the local address the request
+ * was sent to becomes the reply's source.  Returns its length, 0 for none.
+ */
+static size_t
+udp_reply_ctl(struct udp_srv *u, const struct msghdr *rm)
+{
+	struct cmsghdr		*c, *o;
+	struct in_pktinfo	 pi;
+	struct in6_pktinfo	 pi6;
+
+	memset(&u->sctl, 0, sizeof(u->sctl));
+	o = (struct cmsghdr *)u->sctl.buf;
+	for (c = CMSG_FIRSTHDR(rm); c != NULL; c = CMSG_NXTHDR((struct msghdr *)rm, c)) {
+		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO &&
+		    c->cmsg_len >= CMSG_LEN(sizeof(pi))) {
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			/* spec_dst: our address, even for a broadcast request */
+			pi.ipi_ifindex = 0;
+			pi.ipi_addr.s_addr = 0;
+			o->cmsg_level = IPPROTO_IP;
+			o->cmsg_type = IP_PKTINFO;
+			o->cmsg_len = CMSG_LEN(sizeof(pi));
+			memcpy(CMSG_DATA(o), &pi, sizeof(pi));
+			return CMSG_SPACE(sizeof(pi));
+		}
+		if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO &&
+		    c->cmsg_len >= CMSG_LEN(sizeof(pi6))) {
+			memcpy(&pi6, CMSG_DATA(c), sizeof(pi6));
+			if (IN6_IS_ADDR_MULTICAST(&pi6.ipi6_addr))
+				return 0;	/* the kernel picks the source */
+			o->cmsg_level = IPPROTO_IPV6;
+			o->cmsg_type = IPV6_PKTINFO;
+			o->cmsg_len = CMSG_LEN(sizeof(pi6));
+			memcpy(CMSG_DATA(o), &pi6, sizeof(pi6));
+			return CMSG_SPACE(sizeof(pi6));
+		}
+	}
+	return 0;
+}
+
+static void
+udp_reply(struct udp_srv *u, struct udp_sock *s, const struct msghdr *rm,
+    const struct xdr_enc *enc)
+{
+	struct msghdr	 m;
+	struct iovec	 iov;
+	char		 a[80];
+
+	memset(&m, 0, sizeof(m));
+	iov.iov_base = enc->buf;
+	iov.iov_len = enc->len;
+	m.msg_name = rm->msg_name;
+	m.msg_namelen = rm->msg_namelen;
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	m.msg_controllen = udp_reply_ctl(u, rm);
+	m.msg_control = m.msg_controllen > 0 ? u->sctl.buf : NULL;
+	if (sendmsg(s->fd, &m, MSG_DONTWAIT | MSG_NOSIGNAL) == -1) {
+		u->st->send_errors++;
+		if (errno != EAGAIN && errno != ECONNREFUSED &&
+		    log_ratelimited(&u->rl_send, loop_now(u->loop)))
+			log_warn("udp: reply to %s", log_sockaddr(rm->msg_name,
+			    rm->msg_namelen, a, sizeof(a)));
+		return;
+	}
+	u->st->dgrams_out++;
+}
+
+static void
+udp_read(struct loop *loop, int fd, void *arg)
+{
+	struct udp_sock	*s = arg;
+	struct udp_srv	*u = s->srv;
+	struct msghdr	*m;
+	struct caller	 caller;
+	struct xdr_enc	 enc;
+	char		 a[80];
+	int		 i, n;
+
+	for (i = 0; i < UDP_BATCH; i++) {
+		u->iov[i].iov_base = u->bufs + (size_t)i * UDP_RECV_MAX;
+		u->iov[i].iov_len = UDP_RECV_MAX;
+		m = &u->msgs[i].msg_hdr;
+		m->msg_name = &u->peers[i];
+		m->msg_namelen = sizeof(u->peers[i]);
+		m->msg_iov = &u->iov[i];
+		m->msg_iovlen = 1;
+		m->msg_control = u->ctl[i].buf;
+		m->msg_controllen = sizeof(u->ctl[i].buf);
+		m->msg_flags = 0;
+	}
+	n = recvmmsg(fd, u->msgs, UDP_BATCH, MSG_DONTWAIT, NULL);
+	if (n == -1) {
+		if (errno != EAGAIN && errno != EINTR &&
+		    log_ratelimited(&u->rl_recv, loop_now(loop)))
+			log_warn("udp: receive");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		m = &u->msgs[i].msg_hdr;
+		u->st->dgrams_in++;
+		if ((m->msg_flags & MSG_TRUNC) || u->msgs[i].msg_len > PM_REQUEST_MAX) {
+			u->st->dgrams_trunc++;
+			if (log_ratelimited(&u->rl_trunc, loop_now(loop)))
+				log_warnx("udp: dropped a datagram over %u bytes from %s",
+				    PM_REQUEST_MAX, log_sockaddr(m->msg_name,
+				    m->msg_namelen, a, sizeof(a)));
+			continue;
+		}
+		memset(&caller, 0, sizeof(caller));
+		caller.xprt = s->xprt;
+		if (m->msg_namelen > sizeof(caller.peer))
+			continue;
+		memcpy(&caller.peer, m->msg_name, m->msg_namelen);
+		caller.peerlen = m->msg_namelen;
+		xdr_enc_init(&enc, u->reply, sizeof(u->reply));
+		if (u->handler(u->arg, &caller, u->iov[i].iov_base,
+		    u->msgs[i].msg_len, &enc) == 1 && !enc.err && enc.len > 0)
+			udp_reply(u, s, m, &enc);
+	}
+}
+
+int
+udp_add(struct udp_srv *u, const struct listener *li)
+{
+	struct udp_sock	*s;
+	int		 on = 1;
+
+	if (li->family == AF_INET6) {
+		if (setsockopt(li->fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on,
+		    sizeof(on)) == -1)
+			log_warn("%s: IPV6_RECVPKTINFO", li->name);
+	} else if (setsockopt(li->fd, IPPROTO_IP, IP_PKTINFO, &on,
+	    sizeof(on)) == -1)
+		log_warn("%s: IP_PKTINFO", li->name);
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return -1;
+	s->srv = u;
+	s->fd = li->fd;
+	s->xprt = li->xprt;
+	s->family = li->family;
+	if (loop_add_fd(u->loop, s->fd, udp_read, NULL, s) == -1) {
+		free(s);
+		return -1;
+	}
+	s->next = u->socks;
+	u->socks = s;
+	return 0;
+}
