@@ -118,7 +118,11 @@ enum rm_status rm_feed(struct rm_reader *, const uint8_t *in, size_t n,
 	    size_t *used);
 /* Done with the record: start the next one (keeps the buffer). */
 void	rm_next(struct rm_reader *);
-/* Release the buffer (an idle connection holds no record memory). */
+/*
+ * Release the buffer (an idle connection holds no record memory).  A record
+ * under way is discarded with it.  After RM_TOOBIG the reader has already
+ * released its buffer and answers RM_TOOBIG until rm_init(): close the stream.
+ */
 void	rm_release(struct rm_reader *);
 /* True when a record has been started but not completed. */
 int	rm_partial(const struct rm_reader *);

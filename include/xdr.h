@@ -59,7 +59,10 @@ void	xdr_enc_init_grow(struct xdr_enc *, size_t max);
 void	xdr_enc_free(struct xdr_enc *);
 /* Start over (keeps the buffer, clears len and err). */
 void	xdr_enc_reset(struct xdr_enc *);
-/* Room for n more bytes, or NULL (and err set). */
+/*
+ * Room for n more bytes, or NULL (and err set).  The n bytes count as
+ * written (len grows by n): the caller fills them through the pointer.
+ */
 uint8_t	*xdr_reserve(struct xdr_enc *, size_t n);
 void	xdr_put_u32(struct xdr_enc *, uint32_t);
 void	xdr_put_u64(struct xdr_enc *, uint64_t);
