@@ -28,4 +28,41 @@ enum proc_result pmap_v2_call(struct pm_ctx *, const struct caller *,
 enum proc_result rpcb_v34_call(struct pm_ctx *, const struct caller *,
 		    const struct rpc_call *, struct xdr_dec *, struct xdr_enc *);
 
+/*
+ * dispatch.c: the parts the handlers of every version share (additive).
+ */
+/* What a SET or UNSET comes to: the bool to reply, or refused for policy. */
+enum proc_bool {
+	PB_FALSE = 0,
+	PB_TRUE = 1,
+	PB_DENIED = -1,		/* not from this host: AUTH_ERROR AUTH_TOOWEAK */
+};
+/*
+ * SET (prog, pvers, netid, uaddr) for the caller, who becomes its owner;
+ * vers is the protocol version, for the statistics.  netid NULL: a SET
+ * that cannot be stored (FALSE once the policy lets it through).
+ */
+enum proc_bool	proc_set(struct pm_ctx *, const struct caller *, uint32_t vers,
+		    uint32_t prog, uint32_t pvers, const char *netid,
+		    const char *uaddr);
+/*
+ * UNSET (prog, pvers) on each of the n netids (n == 0: every netid), all or
+ * nothing: when the caller may not remove every such entry, none goes.
+ */
+enum proc_bool	proc_unset(struct pm_ctx *, const struct caller *, uint32_t vers,
+		    uint32_t prog, uint32_t pvers, const char *const *netids,
+		    size_t n);
+/*
+ * CALLIT (v2, v3), BCAST (v4 proc 5) and INDIRECT (v4 proc 10): decode
+ * rpcb_rmtcallargs, check, and hand the call to ctx->fwd.
+ */
+enum proc_result proc_rmtcall(struct pm_ctx *, const struct caller *,
+		    const struct rpc_call *, struct xdr_dec *, struct xdr_enc *);
+/*
+ * May a call to (prog, vers, proc) be forwarded?  1 when it is on the deny
+ * list: the port mapper itself, NFS, MOUNT MNT/UMNT, YPBIND SETDOM,
+ * YPPASSWD, RQUOTA, YP procedures 3, 4, 5, 8.  Procedure 0 never is.
+ */
+int		fwd_denied(uint32_t prog, uint32_t vers, uint32_t proc);
+
 #endif

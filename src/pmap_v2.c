@@ -1,0 +1,177 @@
+/*
+ * pmap_v2.c - PMAP version 2 (RFC 1833 section 3), a view of the one
+ * table: a mapping (prog, vers, prot, port) is the entry of netid "udp"
+ * (prot 17) or "tcp" (prot 6) whose universal address carries that port.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "dispatch.h"
+#include "pmap_prot.h"
+#include "procs.h"
+#include "rpcmsg.h"
+#include "table.h"
+#include "uaddr.h"
+#include "xdr.h"
+
+#define V2_UADDR_SZ	32	/* "0.0.0.0.255.255" and then some */
+
+/* struct mapping { prog, vers, prot, port } */
+struct v2_mapping {
+	uint32_t	prog, vers, prot, port;
+};
+
+static int
+v2_get_mapping(struct xdr_dec *d, struct v2_mapping *m)
+{
+	if (xdr_get_u32(d, &m->prog) == -1 || xdr_get_u32(d, &m->vers) == -1 ||
+	    xdr_get_u32(d, &m->prot) == -1 || xdr_get_u32(d, &m->port) == -1)
+		return -1;
+	return d->left == 0 ? 0 : -1;	/* nothing may follow */
+}
+
+/* The netid a protocol number stands for, or NULL. */
+static const char *
+v2_netid(uint32_t prot)
+{
+	switch (prot) {
+	case IPPROTO_UDP_NUM:
+		return "udp";
+	case IPPROTO_TCP_NUM:
+		return "tcp";
+	default:
+		return NULL;
+	}
+}
+
+static enum proc_result
+v2_reply_u32(struct xdr_enc *e, uint32_t xid, uint32_t v)
+{
+	rpcmsg_reply_success(e, xid);
+	xdr_put_u32(e, v);
+	return PROC_REPLIED;
+}
+
+static enum proc_result
+v2_bool(struct xdr_enc *e, uint32_t xid, enum proc_bool b)
+{
+	if (b == PB_DENIED)
+		return PROC_DENIED;
+	rpcmsg_reply_success(e, xid);
+	xdr_put_bool(e, b == PB_TRUE);
+	return PROC_REPLIED;
+}
+
+static enum proc_result
+v2_set(struct pm_ctx *ctx, const struct caller *c, const struct rpc_call *call,
+    struct xdr_dec *d, struct xdr_enc *e)
+{
+	struct v2_mapping m;
+	char		 uaddr[V2_UADDR_SZ] = "";
+	const char	*netid;
+
+	if (v2_get_mapping(d, &m) == -1)
+		return PROC_GARBAGE;
+	/* another protocol, or no port: a SET that fails (after policy) */
+	netid = v2_netid(m.prot);
+	if (m.port > UINT16_MAX)
+		netid = NULL;
+	else
+		uaddr_v2((uint16_t)m.port, uaddr, sizeof(uaddr));
+	return v2_bool(e, call->xid, proc_set(ctx, c, PMAP_VERS, m.prog, m.vers,
+	    netid, uaddr));
+}
+
+static enum proc_result
+v2_unset(struct pm_ctx *ctx, const struct caller *c,
+    const struct rpc_call *call, struct xdr_dec *d, struct xdr_enc *e)
+{
+	static const char *const both[] = { "udp", "tcp" };
+	struct v2_mapping m;
+
+	/* prot and port are ignored: the pair goes on udp and tcp alike */
+	if (v2_get_mapping(d, &m) == -1)
+		return PROC_GARBAGE;
+	return v2_bool(e, call->xid, proc_unset(ctx, c, PMAP_VERS, m.prog,
+	    m.vers, both, 2));
+}
+
+static enum proc_result
+v2_getport(struct pm_ctx *ctx, const struct caller *c,
+    const struct rpc_call *call, struct xdr_dec *d, struct xdr_enc *e)
+{
+	const struct table_entry *te = NULL;
+	struct v2_mapping m;
+	const char	*netid;
+	int		 port = 0;
+
+	if (v2_get_mapping(d, &m) == -1)
+		return PROC_GARBAGE;
+	if ((netid = v2_netid(m.prot)) != NULL) {
+		te = table_find_fallback(ctx->table, m.prog, m.vers, netid);
+		if (te != NULL && (port = uaddr_port(te->uaddr)) < 0)
+			port = 0;
+		stats_lookup(ctx->stats, PMAP_VERS, m.prog, m.vers, netid,
+		    port != 0);
+	}
+	return v2_reply_u32(e, call->xid, (uint32_t)port);
+}
+
+/* pmaplist: a bool before each mapping, FALSE at the end. */
+static enum proc_result
+v2_dump(struct pm_ctx *ctx, const struct rpc_call *call, struct xdr_dec *d,
+    struct xdr_enc *e)
+{
+	const struct table_entry *te;
+	enum netid_kind	 k;
+	int		 port;
+
+	if (d->left != 0)
+		return PROC_GARBAGE;
+	rpcmsg_reply_success(e, call->xid);
+	for (te = table_first(ctx->table); te != NULL && !e->err;
+	    te = table_next(te)) {
+		/* exactly "udp" and "tcp": udp6, tcp6, local are not v2's */
+		if (strcmp(te->netid, "udp") == 0)
+			k = NETID_UDP;
+		else if (strcmp(te->netid, "tcp") == 0)
+			k = NETID_TCP;
+		else
+			continue;
+		if ((port = uaddr_port(te->uaddr)) < 0)
+			continue;
+		xdr_put_bool(e, 1);
+		xdr_put_u32(e, te->prog);
+		xdr_put_u32(e, te->vers);
+		xdr_put_u32(e, k == NETID_UDP ? IPPROTO_UDP_NUM : IPPROTO_TCP_NUM);
+		xdr_put_u32(e, (uint32_t)port);
+	}
+	xdr_put_bool(e, 0);
+	return PROC_REPLIED;
+}
+
+enum proc_result
+pmap_v2_call(struct pm_ctx *ctx, const struct caller *c,
+    const struct rpc_call *call, struct xdr_dec *d, struct xdr_enc *e)
+{
+	switch (call->proc) {
+	case PMAPPROC_NULL:
+		if (d->left != 0)
+			return PROC_GARBAGE;
+		rpcmsg_reply_success(e, call->xid);
+		return PROC_REPLIED;
+	case PMAPPROC_SET:
+		return v2_set(ctx, c, call, d, e);
+	case PMAPPROC_UNSET:
+		return v2_unset(ctx, c, call, d, e);
+	case PMAPPROC_GETPORT:
+		return v2_getport(ctx, c, call, d, e);
+	case PMAPPROC_DUMP:
+		return v2_dump(ctx, call, d, e);
+	case PMAPPROC_CALLIT:
+		return proc_rmtcall(ctx, c, call, d, e);
+	default:
+		return PROC_NOPROC;
+	}
+}
