@@ -22,6 +22,8 @@
 #define TE_REMOTE	0x02u	/* registered from another host (-i) */
 #define TE_LOCAL	0x04u	/* registered over AF_LOCAL (pid known) */
 #define TE_KERNEL	0x08u	/* registered by the kernel (no pid / pid 0) */
+#define TE_NETNS_SAME	0x10u	/* AF_LOCAL registrant was in our network namespace */
+#define TE_NETNS_OTHER	0x20u	/* AF_LOCAL registrant was in another one */
 
 struct table_entry {
 	/* the table's own links: read-only for everyone else */
@@ -102,6 +104,16 @@ void		 table_touch(struct table *, const struct table_entry *, uint32_t now);
 
 /* "superuser", "unknown" or the decimal uid, into buf (>= 16 bytes). */
 const char	*table_owner_str(int32_t owner, char *buf, size_t bufsz);
+
+/*
+ * Change observer (additive): fn is called after an entry is added and just
+ * before one is removed (the entry still valid), by table_set,
+ * table_unset and table_remove alike; added is 1 or 0.  The state module
+ * journals every change through it.  NULL fn: none.
+ */
+typedef void	(*table_observer_fn)(void *arg, const struct table_entry *,
+		    int added);
+void		 table_set_observer(struct table *, table_observer_fn, void *arg);
 
 /*
  * Introspection for tests and the status report (additive): sizes of the

@@ -66,6 +66,8 @@ struct table {
 	uint64_t		  generation;
 	uint64_t		  seed;
 	size_t			  bytes;	/* requested from malloc */
+	table_observer_fn	  obs;		/* change observer, or NULL */
+	void			 *obs_arg;
 };
 
 #define TAB_KEYS_INIT	64
@@ -564,6 +566,8 @@ table_set(struct table *t, uint32_t prog, uint32_t vers, const char *netid,
 	t->generation++;
 	if (++t->count > t->nkeys)
 		key_grow(t);
+	if (t->obs != NULL)
+		t->obs(t->obs_arg, e, 1);
 	return TABLE_ADDED;
 }
 
@@ -573,6 +577,8 @@ table_remove(struct table *t, const struct table_entry *ce)
 	struct table_entry *e = (struct table_entry *)(uintptr_t)ce, **ep;
 	size_t ps;
 
+	if (t->obs != NULL)
+		t->obs(t->obs_arg, e, 0);
 	for (ep = &t->keys[tab_keyhash(t, e->prog, e->vers, e->netid) &
 	    (t->nkeys - 1)]; *ep != NULL; ep = &(*ep)->tl_hnext)
 		if (*ep == e) {
@@ -728,6 +734,13 @@ uint64_t
 table_generation(const struct table *t)
 {
 	return t->generation;
+}
+
+void
+table_set_observer(struct table *t, table_observer_fn fn, void *arg)
+{
+	t->obs = fn;
+	t->obs_arg = arg;
 }
 
 /* The reaper's timestamp is not part of any reply: no generation bump. */
