@@ -78,7 +78,15 @@ $(BUILD)/tests/progs/%: tests/progs/%.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(TIRPC_CFLAGS) -o $@ $< $(LIB) $(ALL_LDFLAGS) $(TIRPC_LIBS) $(LDLIBS)
 
-tests: $(BINS) $(UNIT_BINS) $(PROG_BINS)
+tests: $(BINS) $(UNIT_BINS) $(PROG_BINS) $(BUILD)/pmbench
+
+# The benchmark (tests/bench/): our daemon, rpcbind and the loopback limit.
+# BENCH_MODE=callgrind counts instructions and system calls per GETPORT.
+$(BUILD)/pmbench: tests/bench/pmbench.c $(LIB)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(ALL_LDFLAGS) -lm $(LDLIBS)
+
+bench: all $(BUILD)/pmbench
+	sh scripts/deps.sh bench && BUILD=$(BUILD) sh tests/bench/run.sh
 
 deps:
 	sh scripts/deps.sh build
