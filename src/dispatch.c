@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <strings.h>
 
 #include "dispatch.h"
 #include "pmap_prot.h"
@@ -270,7 +271,7 @@ proc_rmtcall(struct pm_ctx *ctx, const struct caller *c,
 			goto silent;
 		for (te = table_prog_first(ctx->table, fr.prog); te != NULL;
 		    te = table_prog_next(te)) {
-			if (strcmp(te->netid, netid) != 0)
+			if (strcasecmp(te->netid, netid) != 0)
 				continue;
 			any = 1;
 			if (te->vers < low)

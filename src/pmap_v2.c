@@ -132,12 +132,13 @@ v2_dump(struct pm_ctx *ctx, const struct rpc_call *call, struct xdr_dec *d,
 	rpcmsg_reply_success(e, call->xid);
 	for (te = table_first(ctx->table); te != NULL && !e->err;
 	    te = table_next(te)) {
-		/* exactly "udp" and "tcp": udp6, tcp6, local are not v2's */
-		if (strcmp(te->netid, "udp") == 0)
-			k = NETID_UDP;
-		else if (strcmp(te->netid, "tcp") == 0)
-			k = NETID_TCP;
-		else
+		/*
+		 * "udp" and "tcp" only (as the table spells them: it
+		 * compares netids without case): udp6, tcp6 and local are
+		 * not v2's.
+		 */
+		k = netid_kind(te->netid);
+		if (k != NETID_UDP && k != NETID_TCP)
 			continue;
 		if ((port = uaddr_port(te->uaddr)) < 0)
 			continue;
