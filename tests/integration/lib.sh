@@ -198,6 +198,19 @@ expect_err()
 	fi
 }
 
+# expect_line DESC LINE: a line of the last stdout is exactly LINE (and
+# it exited 0).
+expect_line()
+{
+	if [ "$RC" = 0 ] && grep -Fxq -- "$2" "$T/out"; then
+		ok "$1"
+	else
+		not_ok "$1"
+		diag "wanted line: '$2'"
+		diag_last
+	fi
+}
+
 # expect_not DESC ERE: no line of the last stdout matches ERE.
 expect_not()
 {
