@@ -369,8 +369,10 @@ if [ "$PMAP_DAEMON" = ours ]; then
 		    test -S /run/other.sock
 		check "-S /run/other.sock: /run/rpcbind.sock is not" \
 		    test ! -e /run/rpcbind.sock
-		tc getaddr /run/other.sock local 100000 4
-		expect_eq "-S: rpcb_getaddr over local reaches us there" \
+		tc proc /run/other.sock local 4 null
+		expect_eq "-S: NULL v4 over /run/other.sock" ok
+		tc proc /run/other.sock local 4 getaddr 100000 4 local
+		expect_eq "-S: GETADDR over /run/other.sock lists it" \
 		    /run/other.sock
 		if start_server s5 -m create -n tcp -V 1; then
 			found_everywhere s5 1
