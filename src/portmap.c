@@ -97,10 +97,12 @@ pm_log_call(const struct caller *c, const uint8_t *req, size_t len, int r,
 		snprintf(res, sizeof(res), "%zu bytes", reply->len);
 	else
 		snprintf(res, sizeof(res), "no reply");
-	log_sockaddr((const struct sockaddr *)&c->peer, c->peerlen, a, sizeof(a));
 	if (c->has_cred)
-		snprintf(a + strlen(a), sizeof(a) - strlen(a), " uid %u pid %d",
-		    (unsigned)c->uid, (int)c->pid);
+		snprintf(a, sizeof(a), "uid %u pid %d", (unsigned)c->uid,
+		    (int)c->pid);
+	else
+		log_sockaddr((const struct sockaddr *)&c->peer, c->peerlen, a,
+		    sizeof(a));
 	if (pm.log_calls == 2)
 		log_info("%s %s: xid %#x prog %u vers %u proc %u (%zu bytes): %s",
 		    xprt_netid(c->xprt), a, w[0], w[3], w[4], w[5], len, res);
