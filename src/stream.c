@@ -12,6 +12,7 @@
 #include <netinet/tcp.h>
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -114,10 +115,15 @@ conn_warn(struct conn *c, const char *what)
 {
 	char	a[128];
 
-	if (log_ratelimited(&c->srv->rl_conn, loop_now(c->srv->loop)))
-		log_warnx("%s %s: %s, closing", xprt_netid(c->caller.xprt),
-		    log_sockaddr((struct sockaddr *)&c->caller.peer,
-		    c->caller.peerlen, a, sizeof(a)), what);
+	if (!log_ratelimited(&c->srv->rl_conn, loop_now(c->srv->loop)))
+		return;
+	if (c->caller.has_cred)
+		snprintf(a, sizeof(a), "uid %u pid %d", (unsigned)c->caller.uid,
+		    (int)c->caller.pid);
+	else
+		log_sockaddr((struct sockaddr *)&c->caller.peer,
+		    c->caller.peerlen, a, sizeof(a));
+	log_warnx("%s %s: %s, closing", xprt_netid(c->caller.xprt), a, what);
 }
 
 /*
