@@ -60,6 +60,10 @@ struct fwd_request {
 	struct rpc_auth		 cred;
 	const struct table_entry *target;	/* the registered udp/udp6 entry */
 };
+/*
+ * args, cred.body, the caller and the request itself are valid only during
+ * the call: the hook copies what it keeps.
+ */
 typedef int (*fwd_fn)(void *arg, const struct caller *, const struct fwd_request *);
 
 struct pm_ctx {

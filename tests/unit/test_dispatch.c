@@ -428,6 +428,7 @@ static void
 run_rmt(struct tu *t, int on)
 {
 	const struct rmt_vec *v;
+	struct caller	 c;
 	enum want	 w;
 	size_t		 i;
 	int		 calls;
@@ -482,7 +483,10 @@ run_rmt(struct tu *t, int on)
 			assert_int_equal(fr->target->vers, v->pvers);
 			assert_string_equal(fr->target->netid,
 			    v->who == TU_LO6 ? "udp6" : "udp");
-			assert_non_null(t->fwd_caller);
+			c = tu_caller(v->who);
+			assert_int_equal(t->fwd_caller.xprt, c.xprt);
+			assert_memory_equal(&t->fwd_caller.peer, &c.peer,
+			    sizeof(c.peer));
 		}
 	}
 }

@@ -150,10 +150,11 @@ struct tu {
 	struct xdr_enc	 req;		/* the request being built */
 	struct xdr_enc	 rep;		/* the last reply */
 	int		 sent;		/* dispatch() said 1 */
-	/* forwarding hook record */
+	/* forwarding hook record (args and caller copied: they are the call's) */
 	int		 fwd_calls, fwd_ret;
 	struct fwd_request fwd_last;
-	const struct caller *fwd_caller;
+	uint8_t		 fwd_args[PM_ARGS_MAX];
+	struct caller	 fwd_caller;
 };
 
 static inline void
@@ -187,7 +188,11 @@ tu_fwd(void *arg, const struct caller *c, const struct fwd_request *fr)
 
 	t->fwd_calls++;
 	t->fwd_last = *fr;
-	t->fwd_caller = c;
+	assert_true(fr->argslen <= sizeof(t->fwd_args));
+	memcpy(t->fwd_args, fr->args, fr->argslen);
+	t->fwd_last.args = t->fwd_args;
+	t->fwd_last.cred.body = NULL;
+	t->fwd_caller = *c;
 	return t->fwd_ret;
 }
 
