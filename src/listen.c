@@ -27,11 +27,13 @@ struct listen_addr {
 };
 
 /*
- * The one place a bind failure is reported (a later change names the
- * process holding the address here).
+ * The one place a bind failure is reported: li names the socket, sa is
+ * the address that could not be bound (a later change names the process
+ * holding it here).
  */
 static int
-listen_bind_failed(const struct listener *li, int err)
+listen_bind_failed(const struct listener *li, const struct sockaddr *sa,
+    int err)
 {
 	log_warnx("cannot bind %s: %s", li->name, strerror(err));
 	return LISTEN_ERR_BIND;
@@ -99,7 +101,8 @@ listen_ip(struct listener *li, const struct listen_addr *la, int stream,
 			    strerror(err), li->name);
 			return 1;
 		}
-		return listen_bind_failed(li, err);
+		return listen_bind_failed(li,
+		    (const struct sockaddr *)&la->ss, err);
 	}
 	if (stream && listen(fd, LISTEN_BACKLOG) == -1)
 		goto other;
@@ -169,7 +172,7 @@ listen_local(struct listener *li, const char *path, int abstract)
 	if (bind(fd, (struct sockaddr *)&sun, len) == -1) {
 		err = errno;
 		close(fd);
-		return listen_bind_failed(li, err);
+		return listen_bind_failed(li, (struct sockaddr *)&sun, err);
 	}
 	if (!abstract) {
 		li->unlink_path = 1;
