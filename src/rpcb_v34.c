@@ -304,7 +304,32 @@ v34_getaddrlist(struct pm_ctx *ctx, const struct caller *c,
 	return PROC_REPLIED;
 }
 
-/* GETSTAT: rpcb_stat_byvers, one rpcb_stat for each of versions 2, 3, 4. */
+/* Bytes of one rpcb_stat without list entries: 13 + 2 counters, 2 FALSEs. */
+#define V34_STAT_FIXED	((RPCBSTAT_HIGHPROC + 2) * 4 + 8)
+
+/* Bytes an XDR string of s takes. */
+static size_t
+v34_strsize(const char *s)
+{
+	size_t n = strlen(s);
+
+	return 4 + n + xdr_pad(n);
+}
+
+/* Room left in the encoder. */
+static size_t
+v34_room(const struct xdr_enc *e)
+{
+	return e->err || e->len >= e->max ? 0 : e->max - e->len;
+}
+
+/*
+ * GETSTAT: rpcb_stat_byvers, one rpcb_stat for each of versions 2, 3, 4.
+ * Every list is bounded by STATS_LIST_MAX, but six full lists would still
+ * not fit one datagram: a list entry goes out only while the rest of the
+ * reply still fits, so the answer is always whole (the counters all
+ * there, the lists cut short at worst).
+ */
 static enum proc_result
 v34_getstat(struct pm_ctx *ctx, const struct rpc_call *call,
     struct xdr_dec *d, struct xdr_enc *e)
@@ -314,6 +339,7 @@ v34_getstat(struct pm_ctx *ctx, const struct rpc_call *call,
 	const struct stats_vers *v;
 	const struct stats_addr *a;
 	const struct stats_rmt *m;
+	size_t		tail, need;
 	unsigned	i, k;
 
 	if (d->left != 0)
@@ -321,12 +347,17 @@ v34_getstat(struct pm_ctx *ctx, const struct rpc_call *call,
 	rpcmsg_reply_success(e, call->xid);
 	for (k = 0; k < 3; k++) {
 		v = &st->v[k];
+		/* after this version's counters: its two FALSEs, the rest */
+		tail = 8 + (2 - k) * V34_STAT_FIXED;
 		for (i = 0; i < RPCBSTAT_HIGHPROC; i++)
 			xdr_put_u32(e, (uint32_t)v->info[i]);
 		xdr_put_u32(e, (uint32_t)v->setinfo);
 		xdr_put_u32(e, (uint32_t)v->unsetinfo);
 		for (i = 0; i < v->naddr && i < STATS_LIST_MAX; i++) {
 			a = &v->addr[i];
+			need = 4 + 16 + v34_strsize(a->netid);
+			if (v34_room(e) < need + tail)
+				break;
 			xdr_put_bool(e, 1);
 			xdr_put_u32(e, a->prog);
 			xdr_put_u32(e, a->vers);
@@ -335,8 +366,12 @@ v34_getstat(struct pm_ctx *ctx, const struct rpc_call *call,
 			xdr_put_string(e, a->netid);
 		}
 		xdr_put_bool(e, 0);
+		tail -= 4;
 		for (i = 0; i < v->nrmt && i < STATS_LIST_MAX; i++) {
 			m = &v->rmt[i];
+			need = 4 + 24 + v34_strsize(m->netid);
+			if (v34_room(e) < need + tail)
+				break;
 			xdr_put_bool(e, 1);
 			xdr_put_u32(e, m->prog);
 			xdr_put_u32(e, m->vers);

@@ -834,6 +834,47 @@ test_getstat(void **state)
 	free(g);
 }
 
+/* Six full lists do not fit a datagram: they are cut, the reply is whole. */
+static void
+test_getstat_full(void **state)
+{
+	struct tu	*t = *state;
+	struct gs_vers	*g = calloc(3, sizeof(*g));
+	uint32_t	 i, k;
+	size_t		 total;
+
+	assert_non_null(g);
+	for (k = 2; k <= 4; k++)
+		for (i = 0; i < 100; i++) {
+			stats_lookup(&t->stats, k, 700000 + i, k, "udp6", 1);
+			stats_rmtcall(&t->stats, k, 800000 + i, 1, i, "udp6",
+			    0, k == 4);
+		}
+	getstat(t, g, PM_UDP_MAX);
+	assert_true(t->rep.len <= PM_UDP_MAX);
+	assert_int_equal(g[2].info[RPCBPROC_GETSTAT], 1);
+	total = 0;
+	for (k = 0; k < 3; k++)
+		total += g[k].naddr + g[k].nrmt;
+	assert_true(total > 100);
+	assert_true(total < 6 * STATS_LIST_MAX);
+	/* the lists go in order: v2's lookups first and whole */
+	assert_int_equal(g[0].naddr, STATS_LIST_MAX);
+	assert_int_equal(g[0].addr[5].prog, 700005);
+	assert_string_equal(g[0].addr[5].netid, "udp6");
+	/* over a stream everything goes */
+	getstat(t, g, TU_REPLY_MAX);
+	for (k = 0; k < 3; k++) {
+		assert_int_equal(g[k].naddr, STATS_LIST_MAX);
+		assert_int_equal(g[k].nrmt, STATS_LIST_MAX);
+		assert_int_equal(g[k].rmtproc[STATS_LIST_MAX - 1],
+		    STATS_LIST_MAX - 1);
+		assert_int_equal(g[k].rmtind[0], k == 2);
+	}
+	assert_int_equal(g[2].info[RPCBPROC_GETSTAT], 2);
+	free(g);
+}
+
 int
 main(void)
 {
@@ -848,6 +889,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_taddr2uaddr, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_getaddrlist, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_getstat, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_getstat_full, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
