@@ -57,6 +57,9 @@ log_debug_enabled(void)
 	return log_debugging;
 }
 
+static void	log_vlog(int, const char *, va_list, const char *)
+		    __attribute__((format(printf, 2, 0)));
+
 static void
 log_vlog(int prio, const char *fmt, va_list ap, const char *err)
 {

@@ -19,10 +19,11 @@
 
 #define UDP_RECV_MAX	(PM_REQUEST_MAX + 1)	/* one more: longer is truncated */
 
+/* Room for an IP_PKTINFO or IPV6_PKTINFO control message, aligned. */
 union udp_ctl {
 	char		buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) +
 			    CMSG_SPACE(sizeof(struct in_pktinfo))];
-	struct cmsghdr	align;
+	size_t		align;	/* cmsghdr's own alignment */
 };
 
 struct udp_sock {
