@@ -549,27 +549,37 @@ test_write_failure(void **unused)
 		    strstr(ms.m[0], "cannot append to state file") == NULL)
 			_exit(11);
 		/* no partial record left behind */
-		if (si.records != 20)
+		if (si.records != 20 || file_size(path_in(dir, "state")) !=
+		    20 * REC)
 			_exit(12);
 		setrlimit(RLIMIT_FSIZE, &old);
+		/* a removal rewrites the file without the entry removed */
+		if (table_unset(t, 700000, 1, NULL, OWNER_SUPERUSER) != 1)
+			_exit(13);
+		state_info(st, &si);
+		if (!si.ok || si.records != 30 || ms.n != 2 ||
+		    strstr(ms.m[1], "written again") == NULL)
+			_exit(14);
 		fill(t, 800000, 1);
 		state_info(st, &si);
-		if (!si.ok || si.records != 32 || ms.n != 2 ||
-		    strstr(ms.m[1], "written again") == NULL)
-			_exit(13);
+		if (!si.ok || si.records != 31 || ms.n != 2)
+			_exit(15);
 		_exit(0);
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0);
-	/* and all 31 are there */
+	/* and all 30 are there */
 	{
 		struct table *t = table_new(0, 0);
 		struct state *st = open_ok(dir);
 		struct msgs ms = { 0 };
 
-		assert_int_equal(state_load(st, t, collect, &ms), 31);
+		assert_int_equal(state_load(st, t, collect, &ms), 30);
 		assert_int_equal(ms.n, 0);
+		assert_null(table_find(t, 700000, 1, "udp"));
+		assert_non_null(table_find(t, 700001, 2, "tcp"));
+		assert_non_null(table_find(t, 800000, 1, "udp"));
 		state_close(st);
 		table_free(t);
 	}
