@@ -281,7 +281,7 @@ static void
 test_sigkill(void **unused)
 {
 	char *dir = ff_mktemp("state");
-	struct table *t2 = table_new(0, 0);
+	struct table *t2;
 	struct state *st;
 	struct msgs ms = { 0 };
 	int status, i;
@@ -307,6 +307,7 @@ test_sigkill(void **unused)
 	assert_true(WIFSIGNALED(status));
 	assert_int_equal(WTERMSIG(status), SIGKILL);
 
+	t2 = table_new(0, 0);
 	st = open_ok(dir);	/* the dead process's lock went with it */
 	assert_int_equal(state_load(st, t2, collect, &ms), 900);
 	assert_int_equal(ms.n, 0);
@@ -564,6 +565,8 @@ test_write_failure(void **unused)
 		state_info(st, &si);
 		if (!si.ok || si.records != 31 || ms.n != 2)
 			_exit(15);
+		state_close(st);
+		table_free(t);
 		_exit(0);
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);
