@@ -9,7 +9,13 @@
  *
  * The "proc" subcommand talks to the port mapper directly (no lookup, the
  * port from $PMAP_PORT or 111) and can send every procedure of PMAP v2 and
- * RPCBIND v3/v4, with our own XDR routines for the forwarding calls.
+ * RPCBIND v3/v4, with our own XDR routines for the forwarding calls:
+ *	null | raw PROCNUM			(any version)
+ *	set|unset|getport PROG VERS [PROT [PORT]], dump, callit P V P (v2)
+ *	set|unset PROG VERS NETID [UADDR [OWNER]], getaddr|getversaddr|
+ *	getaddrlist PROG VERS NETID [HINT], dump, callit|bcast|indirect
+ *	PROG VERS PROC, gettime, uaddr2taddr|taddr2uaddr NETID UADDR,
+ *	getstat					(v3/v4)
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -567,8 +573,15 @@ cmd_proc(int ac, char **av)
 		return tc_fail("clnt_tli_create");
 	}
 
-	if (strcmp(name, "null") == 0) {
-		st = clnt_call(cl, NULLPROC, (xdrproc_t)xdr_void, NULL,
+	if (strcmp(name, "null") == 0 || strcmp(name, "raw") == 0) {
+		/* raw PROCNUM: any procedure, no arguments, no results */
+		u_int proc = NULLPROC;
+
+		if (strcmp(name, "raw") == 0) {
+			tc_need(ac, 1);
+			proc = tc_num(av[0]);
+		}
+		st = clnt_call(cl, proc, (xdrproc_t)xdr_void, NULL,
 		    (xdrproc_t)xdr_void, NULL, tc_timeout);
 		if (st == RPC_SUCCESS)
 			printf("ok\n");
