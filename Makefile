@@ -39,7 +39,7 @@ MAINS		 = portmap rpcinfo pmap_dump pmap_set
 LIB_SRCS	 = $(filter-out $(MAINS:%=src/%.c),$(wildcard src/*.c))
 LIB_OBJS	 = $(LIB_SRCS:src/%.c=$(BUILD)/obj/%.o)
 LIB		 = $(BUILD)/libportmap.a
-BINS		 = $(MAINS:%=$(BUILD)/%)
+BINS		 = $(patsubst src/%.c,$(BUILD)/%,$(wildcard $(MAINS:%=src/%.c)))
 
 # Unit tests: tests/unit/test_*.c, each a cmocka program linked with the archive.
 UNIT_SRCS	 = $(wildcard tests/unit/test_*.c)
