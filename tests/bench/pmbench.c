@@ -2,7 +2,7 @@
  * pmbench - load generator for port mappers, and a trivial UDP responder
  * (the loopback limit the port mappers are compared with).
  *
- *   pmbench responder [-p port]          answer every datagram, fixed reply
+ *   pmbench responder [-1] [-p port]     answer every datagram, fixed reply
  *   pmbench wait [-p port] [-t secs]     until a NULL call over UDP answers
  *   pmbench stat -P pid [-l label] [-x phase]   RSS and CPU time of a daemon
  *   pmbench PHASE [options]              run one phase, print one result line
@@ -105,7 +105,7 @@ struct bench {
 	unsigned	 nsocks, window;
 	uint32_t	 nreg, first;
 	pid_t		 pid;
-	int		 nocheck, reserved, verbose;
+	int		 nocheck, reserved, verbose, single;
 	double		 timeout;	/* UDP resend after this many seconds */
 	unsigned	 nconns;
 
@@ -127,7 +127,7 @@ struct bench {
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: pmbench responder [-p port]\n"
+	fprintf(stderr, "usage: pmbench responder [-1] [-p port]\n"
 	    "       pmbench wait [-p port] [-t secs]\n"
 	    "       pmbench stat -P pid [-l label] [-x phase]\n"
 	    "       pmbench udp-getport|udp-getaddr|udp-null|tcp-getport|tcp-cqc|"
@@ -1092,23 +1092,42 @@ run_conns(struct bench *b)
 
 /* ------------------------------------------------------ responder */
 
-static int
-responder(int port)
+static volatile sig_atomic_t	responder_stop;
+
+static void
+responder_sig(int sig)
 {
-	struct sockaddr_in sa, from;
-	socklen_t	fl;
-	uint8_t		buf[REPLY_MAX];
-	uint8_t		reply[28];
-	ssize_t		n;
-	int		fd, one = 1, rcv = 1 << 20;
+	responder_stop = 1;
+}
+
+/*
+ * Until SIGTERM, so that valgrind and strace see a normal exit.  By default
+ * it takes up to BATCH datagrams per wake-up (recvmmsg) and answers them
+ * with one sendmmsg, the least work a single thread can do per datagram:
+ * the loopback limit.  With single set, one recvfrom and one sendto each.
+ */
+static int
+responder(int port, int single)
+{
+	static uint8_t	buf[BATCH][REPLY_MAX];
+	static uint8_t	reply[BATCH][28];
+	struct sockaddr_in from[BATCH], sa;
+	struct mmsghdr	in[BATCH], out[BATCH];
+	struct iovec	iin[BATCH], iout[BATCH];
+	struct sigaction sact;
 	struct xdr_enc	e;
+	socklen_t	fl;
+	ssize_t		n;
+	int		fd, one = 1, rcv = 1 << 20, r, i, k;
 
 	/* xid (copied from the call), REPLY, accepted, AUTH_NONE, SUCCESS, 0 */
-	xdr_enc_init(&e, reply, sizeof(reply));
+	xdr_enc_init(&e, reply[0], sizeof(reply[0]));
 	rpcmsg_reply_success(&e, 0);
 	xdr_put_u32(&e, 0);
-	if (e.err || e.len != sizeof(reply))
+	if (e.err || e.len != sizeof(reply[0]))
 		return -1;
+	for (i = 1; i < BATCH; i++)
+		memcpy(reply[i], reply[0], sizeof(reply[0]));
 	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
 		return -1;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
@@ -1121,16 +1140,54 @@ responder(int port)
 		perror("pmbench responder: bind");
 		return -1;
 	}
-	for (;;) {
-		fl = sizeof(from);
-		n = recvfrom(fd, buf, sizeof(buf), 0,
-		    (struct sockaddr *)&from, &fl);
+	memset(&sact, 0, sizeof(sact));
+	sact.sa_handler = responder_sig;	/* no SA_RESTART: recv returns */
+	sigaction(SIGTERM, &sact, NULL);
+	sigaction(SIGINT, &sact, NULL);
+	while (single && !responder_stop) {
+		fl = sizeof(from[0]);
+		n = recvfrom(fd, buf[0], sizeof(buf[0]), 0,
+		    (struct sockaddr *)&from[0], &fl);
 		if (n < 4)
 			continue;
-		memcpy(reply, buf, 4);
-		sendto(fd, reply, sizeof(reply), 0, (struct sockaddr *)&from,
-		    fl);
+		memcpy(reply[0], buf[0], 4);
+		sendto(fd, reply[0], sizeof(reply[0]), 0,
+		    (struct sockaddr *)&from[0], fl);
 	}
+	while (!responder_stop) {
+		for (i = 0; i < BATCH; i++) {
+			iin[i].iov_base = buf[i];
+			iin[i].iov_len = sizeof(buf[i]);
+			memset(&in[i], 0, sizeof(in[i]));
+			in[i].msg_hdr.msg_name = &from[i];
+			in[i].msg_hdr.msg_namelen = sizeof(from[i]);
+			in[i].msg_hdr.msg_iov = &iin[i];
+			in[i].msg_hdr.msg_iovlen = 1;
+		}
+		r = recvmmsg(fd, in, BATCH, MSG_WAITFORONE, NULL);
+		if (r <= 0)
+			continue;
+		for (i = k = 0; i < r; i++) {
+			if (in[i].msg_len < 4)
+				continue;
+			memcpy(reply[k], buf[i], 4);
+			iout[k].iov_base = reply[k];
+			iout[k].iov_len = sizeof(reply[k]);
+			memset(&out[k], 0, sizeof(out[k]));
+			out[k].msg_hdr.msg_name = &from[i];
+			out[k].msg_hdr.msg_namelen = in[i].msg_hdr.msg_namelen;
+			out[k].msg_hdr.msg_iov = &iout[k];
+			out[k].msg_hdr.msg_iovlen = 1;
+			k++;
+		}
+		for (i = 0; i < k; i += r) {
+			r = sendmmsg(fd, out + i, (unsigned)(k - i), 0);
+			if (r <= 0)
+				break;
+		}
+	}
+	close(fd);
+	return 0;
 }
 
 /* NULL over UDP until answered, at most secs seconds. */
@@ -1174,7 +1231,8 @@ report(struct bench *b)
 
 	if (b->pid > 0) {
 		b->rss1 = proc_rss(b->pid);
-		if (b->done > 0 && tck > 0)
+		/* Ticks are 10 ms: no figure for a phase under 20 of them. */
+		if (b->done > 0 && tck > 0 && secs * (double)tck >= 20)
 			cpu_us = (double)(b->cpu1 - b->cpu0) * 1e6 / (double)tck /
 			    (double)b->done;
 	}
@@ -1261,8 +1319,11 @@ main(int argc, char **argv)
 		usage();
 
 	optind = 2;
-	while ((ch = getopt(argc, argv, "c:d:f:l:n:Np:P:r:s:t:vw:x:")) != -1) {
+	while ((ch = getopt(argc, argv, "1c:d:f:l:n:Np:P:r:s:t:vw:x:")) != -1) {
 		switch (ch) {
+		case '1':
+			b.single = 1;
+			break;
 		case 'c':
 			b.nconns = (unsigned)num(optarg, 1, 10000);
 			break;
@@ -1319,7 +1380,7 @@ main(int argc, char **argv)
 	b.sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 
 	if (strcmp(cmd, "responder") == 0)
-		return responder(b.port) == 0 ? 0 : 1;
+		return responder(b.port, b.single) == 0 ? 0 : 1;
 	if (strcmp(cmd, "wait") == 0)
 		return wait_ready(&b, wait_secs) == 0 ? 0 : 1;
 	if (strcmp(cmd, "stat") == 0) {

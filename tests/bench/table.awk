@@ -1,0 +1,118 @@
+# table.awk - the benchmark table from pmbench's "result k=v ..." lines.
+# Variables: hdr, dur, s1 s2 s3 (table sizes), conns.
+
+function num(x) { return x != "" && x + 0 == x + 0 && x != "-1" && x != "-1.0" && x != "-1.00" }
+function get(t, ph, n, k) { return V[t, ph, n, k] }
+function ratio(a, b) {
+	if (!num(a) || !num(b) || b + 0 == 0) return "-"
+	return sprintf("%.2f", a / b)
+}
+function cell(t, ph, n, what,   v, p50, p99) {
+	if (!((t, ph, n, "reqs") in V)) return "-"
+	if (what == "rps") {
+		v = sprintf("%.0f", get(t, ph, n, "rps"))
+		if (get(t, ph, n, "errs") + 0 > 0 || get(t, ph, n, "lost") + 0 > 0) {
+			v = v "!"
+			notes = notes sprintf("  %s %s (%s regs): %d wrong answers, %d lost of %d\n",
+			    t, ph, n, get(t, ph, n, "errs"), get(t, ph, n, "lost"),
+			    get(t, ph, n, "reqs"))
+		}
+		return v
+	}
+	if (what == "lat") {
+		p50 = get(t, ph, n, "p50_us"); p99 = get(t, ph, n, "p99_us")
+		if (!num(p50)) return "-"
+		return sprintf(p50 < 100 ? "%.1f/%.0f" : "%.0f/%.0f", p50, p99)
+	}
+	if (what == "cpu") {
+		v = get(t, ph, n, "cpu_us")
+		return num(v) ? sprintf("%.2f", v) : "-"
+	}
+	if (what == "rss") {
+		v = get(t, ph, n, "rss_kb")
+		return num(v) ? v : "-"
+	}
+	return "-"
+}
+# The raw number behind a cell, for ratios.
+function raw(t, ph, n, what) {
+	if (!((t, ph, n, "reqs") in V)) return ""
+	if (what == "rps") return get(t, ph, n, "rps")
+	if (what == "cpu") return get(t, ph, n, "cpu_us")
+	if (what == "rss") return get(t, ph, n, "rss_kb")
+	return ""
+}
+function line(name, n, metric, a, b, c, r1, r2) {
+	printf "%-26s %6s  %-11s %12s %12s %12s %10s %10s\n", name, n, metric, a, b, c, r1, r2
+}
+function phase(name, ph, n, udp,   ln, w, m, i, r1, r2) {
+	if (!(("ours", ph, n, "reqs") in V) && !(("rpcbind", ph, n, "reqs") in V)) return
+	split("rps lat cpu rss", m, " ")
+	split("req/s|p50/p99 us|cpu us/req|rss kB after", w, "|")
+	for (i = 1; i <= 4; i++) {
+		r1 = (m[i] == "lat") ? "" : ratio(raw("ours", ph, n, m[i]), raw("rpcbind", ph, n, m[i]))
+		# The responder's figure at the smallest size stands for every size.
+		r2 = (udp && m[i] == "rps") ? ratio(raw("ours", ph, n, "rps"), raw("limit", ph, s1, "rps")) : ""
+		if (m[i] == "lat") r1 = ""
+		line(i == 1 ? name : "", i == 1 ? n : "", w[i], cell("ours", ph, n, m[i]),
+		    cell("rpcbind", ph, n, m[i]), udp ? cell("limit", ph, s1, m[i]) : "", r1, r2)
+	}
+}
+function mem(name, a, b, c) {
+	printf "%-45s %12s %12s %12s %10s\n", name, a, b, c, ratio(a, b)
+}
+function v0(t, ph, n, k,   v) { v = V[t, ph, n, k]; return num(v) ? v : "-" }
+function perreg(t,   a, b, k) {
+	a = V[t, "set", s3, "rss0_kb"]; b = V[t, "set", s3, "rss_kb"]
+	k = V[t, "set", s3, "reqs"]
+	if (!num(a) || !num(b) || k + 0 <= 0) return "-"
+	return sprintf("%.0f", (b - a) * 1024 / k)
+}
+
+$1 == "result" {
+	delete kv
+	for (i = 2; i <= NF; i++) {
+		eq = index($i, "=")
+		if (eq > 0) kv[substr($i, 1, eq - 1)] = substr($i, eq + 1)
+	}
+	t = kv["label"]; ph = kv["phase"]; n = ("nreg" in kv) ? kv["nreg"] : ""
+	for (k in kv) V[t, ph, n, k] = kv[k]
+	seen[t] = 1
+}
+
+END {
+	print hdr
+	printf "%s s per timed phase (after a short warm-up); UDP 4 sockets x 16 calls in flight,", dur
+	printf " TCP 4 connections x 1 call, connect-query-close 4 at a time, churn 8 in flight,"
+	printf " DUMP 2 connections; 'limit' is a trivial UDP responder (fixed reply)\n\n"
+	line("phase", "regs", "metric", "ours", "rpcbind", "limit", "ours/rpcb", "ours/limit")
+	phase("UDP GETPORT v2", "udp-getport", s1, 1)
+	phase("UDP GETADDR v4", "udp-getaddr", s1, 1)
+	phase("TCP GETPORT persistent", "tcp-getport", s1, 0)
+	phase("TCP connect-GETPORT-close", "tcp-cqc", s1, 0)
+	phase("SET+UNSET churn (v2 UDP)", "churn", s1, 0)
+	phase("TCP DUMP v2", "dump", s1, 0)
+	phase("SET v2 UDP (filling)", "set", s2, 0)
+	phase("TCP DUMP v2", "dump", s2, 0)
+	phase("SET v2 UDP (filling)", "set", s3, 0)
+	phase("UDP GETPORT v2", "udp-getport", s3, 1)
+	phase("UDP GETADDR v4", "udp-getaddr", s3, 1)
+	phase("TCP GETPORT persistent", "tcp-getport", s3, 0)
+	phase("SET+UNSET churn (v2 UDP)", "churn", s3, 0)
+	phase("TCP DUMP v2", "dump", s3, 0)
+	print ""
+	printf "%-45s %12s %12s %12s %10s\n", "memory", "ours", "rpcbind", "limit", "ours/rpcb"
+	mem("RSS idle, kB", v0("ours", "idle", "", "rss_kb"), v0("rpcbind", "idle", "", "rss_kb"),
+	    v0("limit", "idle", "", "rss_kb"))
+	mem(sprintf("RSS with %d registrations, kB", s3), v0("ours", "set", s3, "rss_kb"),
+	    v0("rpcbind", "set", s3, "rss_kb"), "")
+	mem(sprintf("bytes per registration (%d to %d)", s2, s3), perreg("ours"), perreg("rpcbind"), "")
+	mem(sprintf("bytes per idle TCP connection (%d)", conns),
+	    v0("ours", "conns", "", "bytes_per_conn"), v0("rpcbind", "conns", "", "bytes_per_conn"), "")
+	mem("RSS at the end, kB", v0("ours", "final", "", "rss_kb"), v0("rpcbind", "final", "", "rss_kb"),
+	    v0("limit", "final", "", "rss_kb"))
+	for (t in seen) if (V[t, "conns", "", "ok"] != V[t, "conns", "", "conns"])
+		notes = notes sprintf("  %s: %s of %s idle connections answered\n", t,
+		    V[t, "conns", "", "ok"], V[t, "conns", "", "conns"])
+	if (notes != "") printf "\n! not every call got the right answer:\n%s", notes
+}
