@@ -566,7 +566,7 @@ st_move_aside(struct state *st, const char *why)
 
 /* Apply one record to the table.  0, or -1 when it could not be. */
 static int
-st_apply(struct state *st, const struct st_rec *r, int *restored)
+st_apply(struct state *st, const struct st_rec *r)
 {
 	const struct table_entry *old;
 	enum table_set_result res;
@@ -575,33 +575,25 @@ st_apply(struct state *st, const struct st_rec *r, int *restored)
 	if (old != NULL && (old->flags & TE_BUILTIN))
 		return 0;		/* ours, made anew at each start */
 	if (r->type == ST_T_UNSET) {
-		if (old != NULL) {
+		if (old != NULL)
 			table_remove(st->table, old);
-			(*restored)--;
-		}
 		return 0;
 	}
 	if (r->flags & TE_BUILTIN)
 		return 0;
-	if (old != NULL) {
-		/* the later record wins (a lost UNSET would lead here) */
+	if (old != NULL)	/* the later record wins (after a lost UNSET) */
 		table_remove(st->table, old);
-		(*restored)--;
-	}
 	res = table_set(st->table, r->prog, r->vers, r->netid, r->uaddr,
 	    r->owner, r->pid, r->flags);
-	if (res != TABLE_ADDED)
-		return -1;
-	(*restored)++;
-	return 0;
+	return res == TABLE_ADDED ? 0 : -1;
 }
 
 /*
  * Read and replay an open state file.  Returns the number of problems
- * found (0: the file was sound); *restored counts the entries it added.
+ * found (0: the file was sound).
  */
 static int
-st_replay(struct state *st, int fd, off_t size, int *restored)
+st_replay(struct state *st, int fd)
 {
 	uint8_t *buf;
 	struct st_rec r;
@@ -651,7 +643,7 @@ st_replay(struct state *st, int fd, off_t size, int *restored)
 				saw_hdr = 1;
 				continue;
 			}
-			if (st_apply(st, &r, restored) == -1)
+			if (st_apply(st, &r) == -1)
 				refused++;
 		}
 		if (have < ST_CHUNK * ST_REC) {
@@ -682,7 +674,6 @@ st_replay(struct state *st, int fd, off_t size, int *restored)
 		st_warn(st, "state file %s/%s: %llu entr%s not restored (the "
 		    "table refused them: full?)", st->dir, ST_FILE,
 		    (unsigned long long)refused, refused > 1 ? "ies" : "y");
-	(void)size;
 	return problems;
 }
 
@@ -690,11 +681,13 @@ int
 state_load(struct state *st, struct table *t, state_warn_fn warn, void *arg)
 {
 	struct stat sb;
+	size_t before;
 	int fd, restored = 0;
 	char why[160];
 
 	if (st == NULL || t == NULL)
 		return 0;
+	before = table_count(t);
 	st->table = t;
 	st->warn = warn;
 	st->warn_arg = arg;
@@ -725,10 +718,13 @@ state_load(struct state *st, struct table *t, state_warn_fn warn, void *arg)
 		    "nothing restored", (unsigned long)sb.st_nlink);
 	} else if (sb.st_size == 0) {
 		snprintf(why, sizeof(why), "is empty: nothing restored");
-	} else if (st_replay(st, fd, sb.st_size, &restored) > 0) {
+	} else if (st_replay(st, fd) > 0) {
+		restored = table_count(t) > before ?
+		    (int)(table_count(t) - before) : 0;
 		snprintf(why, sizeof(why), "was damaged: %d entr%s restored "
 		    "from it", restored, restored == 1 ? "y" : "ies");
 	}
+	restored = table_count(t) > before ? (int)(table_count(t) - before) : 0;
 	if (fd != -1)
 		close(fd);
 	if (why[0] != '\0')

@@ -333,6 +333,13 @@ load_damaged(char *dir, int expect, const char *msg)
 		fail_msg("no message \"%s\"", msg);
 	}
 	assert_int_equal(count_aside(dir), 1);
+	if (expect > 0) {
+		char said[64];
+
+		snprintf(said, sizeof(said), "was damaged: %d entr%s restored "
+		    "from it; moved aside", expect, expect == 1 ? "y" : "ies");
+		assert_true(has_msg(&ms, said));
+	}
 	/* the daemon carries on with a sound file */
 	assert_int_equal(table_set(t, 9, 1, "udp", "127.0.0.1.3.3", 0, 0, 0),
 	    TABLE_ADDED);
