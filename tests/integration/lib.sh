@@ -63,8 +63,12 @@ DAEMON_SOCK=/run/rpcbind.sock
 RC=0
 LAST_CMD=""
 
-T=$(mktemp -d /tmp/pmaptest.XXXXXX) || exit 1
 mount -t tmpfs -o mode=0755 tmpfs /run || { echo "not ok - mount /run"; exit 1; }
+# The work directory: a private tmpfs (its contents go with the namespace
+# even if this script is killed), unless asked to keep it.
+T=$(mktemp -d /tmp/pmaptest.XXXXXX) || exit 1
+[ -n "${PMAP_KEEP:-}" ] || mount -t tmpfs -o mode=0700 tmpfs "$T" ||
+    { echo "not ok - mount tmpfs on $T"; rmdir "$T"; exit 1; }
 if [ -L /var/run ]; then
 	[ "$(readlink -f /var/run)" = /run ] ||
 	    mount -t tmpfs -o mode=0755 tmpfs /var/run
@@ -504,15 +508,23 @@ cleanup()
 	if [ -n "${PMAP_KEEP:-}" ]; then
 		echo "# work directory kept: $T"
 	else
+		umount "$T" 2>/dev/null
 		rm -rf "$T"
 	fi
 }
 trap cleanup EXIT
 trap 'not_ok "interrupted"; exit 143' INT TERM HUP
 
-# The watchdog: a script that hangs is ended, and says so.
+# The watchdog: a script that hangs is ended, and says so.  The script is
+# PID 1 of its namespace: its TERM trap runs once the command it waits for
+# is gone, so the rest of the namespace is ended too (kill -1 spares PID 1
+# and the watchdog itself).
 ( sleep "${PMAP_TEST_TIMEOUT:-300}"
   echo "not ok - watchdog: $(basename "$0") took more than ${PMAP_TEST_TIMEOUT:-300} s"
-  kill -TERM 1 ) &
+  kill -TERM 1
+  sleep 1
+  kill -TERM -1
+  sleep 2
+  kill -KILL -1 ) &
 WATCHDOG=$!
 PIDS="$WATCHDOG"
