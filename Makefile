@@ -49,7 +49,7 @@ PROG_SRCS	 = $(wildcard tests/progs/*.c)
 PROG_BINS	 = $(PROG_SRCS:tests/progs/%.c=$(BUILD)/tests/progs/%)
 
 .PHONY: all run check check-unit check-integration deps test-deps install uninstall \
-	clean bench fuzz tests
+	clean bench fuzz fuzz-build tests
 
 all: $(BINS)
 
@@ -129,7 +129,42 @@ uninstall:
 	for m in man/*.8; do rm -f $(DESTDIR)$(MANDIR)/man8/$$(basename $$m); done
 	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/portmap.service
 
+# Fuzzing: libFuzzer targets (clang, ASan+UBSan) in build-fuzz/, each run on
+# a copy of tests/fuzz/corpus for its share of FUZZ_SECONDS; fails on any
+# crash, leak or broken invariant (the input is left in build-fuzz/artifacts).
+FUZZ_BUILD	 = build-fuzz
+FUZZ_CC		?= clang
+FUZZ_SECONDS	?= 60
+FUZZ_TARGETS	 = fuzz_dispatch fuzz_record fuzz_xdr
+FUZZ_SAN	 = -fsanitize=address,undefined -fno-sanitize-recover=all \
+		   -fno-omit-frame-pointer
+FUZZ_CFLAGS	 = -std=gnu11 -D_GNU_SOURCE -Iinclude -Itests/fuzz -O1 -g \
+		   $(WARNINGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link
+FUZZ_LIB_OBJS	 = $(LIB_SRCS:src/%.c=$(FUZZ_BUILD)/obj/%.o)
+FUZZ_COMMON	 = $(FUZZ_BUILD)/obj/fuzz_common.o $(FUZZ_BUILD)/obj/fuzz_codec.o
+FUZZ_BINS	 = $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/%)
+
+$(FUZZ_BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(FUZZ_BUILD)/obj/%.o: tests/fuzz/%.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(FUZZ_BUILD)/libportmap.a: $(FUZZ_LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/obj/fuzz_%.o $(FUZZ_COMMON) $(FUZZ_BUILD)/libportmap.a
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(SYSTEMD_LIBS)
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh $(FUZZ_TARGETS)
+
 clean:
 	rm -rf build build-san build-fuzz
 
--include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d)
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d $(FUZZ_BUILD)/obj/*.d)
