@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "portuse.h"
 #include "transport.h"
 
 #define LISTEN_BACKLOG	128
@@ -28,14 +29,17 @@ struct listen_addr {
 
 /*
  * The one place a bind failure is reported: li names the socket, sa is
- * the address that could not be bound (a later change names the process
- * holding it here).
+ * the address that could not be bound.  For EADDRINUSE the process
+ * holding it is looked up through /proc and named, with what to do.
  */
 static int
 listen_bind_failed(const struct listener *li, const struct sockaddr *sa,
     int err)
 {
-	log_warnx("cannot bind %s: %s", li->name, strerror(err));
+	char	msg[512];
+
+	log_warnx("%s", portuse_explain("/proc", xprt_netid(li->xprt), sa, err,
+	    msg, sizeof(msg)));
 	return LISTEN_ERR_BIND;
 }
 
@@ -44,6 +48,98 @@ listen_v6_missing(int err)
 {
 	return err == EAFNOSUPPORT || err == EPROTONOSUPPORT ||
 	    err == EADDRNOTAVAIL;
+}
+
+/* Same bound address: family, address, port (IP) or path (AF_LOCAL). */
+static int
+listen_addr_eq(const struct sockaddr_storage *a, socklen_t alen,
+    const struct sockaddr *b, socklen_t blen)
+{
+	const struct sockaddr_in	*a4, *b4;
+	const struct sockaddr_in6	*a6, *b6;
+
+	if (a->ss_family != b->sa_family)
+		return 0;
+	switch (b->sa_family) {
+	case AF_INET:
+		a4 = (const struct sockaddr_in *)a;
+		b4 = (const struct sockaddr_in *)(const void *)b;
+		return a4->sin_port == b4->sin_port &&
+		    a4->sin_addr.s_addr == b4->sin_addr.s_addr;
+	case AF_INET6:
+		a6 = (const struct sockaddr_in6 *)a;
+		b6 = (const struct sockaddr_in6 *)(const void *)b;
+		return a6->sin6_port == b6->sin6_port &&
+		    a6->sin6_scope_id == b6->sin6_scope_id &&
+		    memcmp(&a6->sin6_addr, &b6->sin6_addr, 16) == 0;
+	case AF_UNIX:
+		return alen == blen && memcmp(a, b, blen) == 0;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Socket activation: take the passed socket of this family, type and
+ * address, if there is one.  1 when li now holds it.
+ */
+static int
+listen_take(const struct listen_cfg *cfg, struct listener *li, int fam,
+    int stream, const struct sockaddr *sa, socklen_t len)
+{
+	struct listener	*p;
+	size_t		 i;
+
+	for (i = 0; i < cfg->npassed; i++) {
+		p = &cfg->passed[i];
+		if (p->fd == -1 || p->family != fam || p->stream != stream ||
+		    !listen_addr_eq(&p->addr, p->addrlen, sa, len))
+			continue;
+		*li = *p;
+		li->unlink_path = 0;	/* the service manager's file */
+		p->fd = -1;
+		log_debug("%s: passed by the service manager%s", li->name,
+		    li->dualstack ? " (dual-stack: IPv4 too)" : "");
+		return 1;
+	}
+	return 0;
+}
+
+/* Is a passed dual-stack socket of this type one we want (cover IPv4)? */
+static int
+listen_dual(const struct listen_cfg *cfg, const struct listen_addr *addrs,
+    size_t na, int stream)
+{
+	const struct listener	*p;
+	size_t			 i, j;
+
+	for (i = 0; i < cfg->npassed; i++) {
+		p = &cfg->passed[i];
+		if (p->fd == -1 || !p->dualstack || p->family != AF_INET6 ||
+		    p->stream != stream)
+			continue;
+		for (j = 0; j < na; j++)
+			if (listen_addr_eq(&p->addr, p->addrlen,
+			    (const struct sockaddr *)&addrs[j].ss, addrs[j].len))
+				return 1;
+	}
+	return 0;
+}
+
+/* Close the passed sockets nobody took. */
+static void
+listen_unused(const struct listen_cfg *cfg)
+{
+	size_t	i;
+
+	for (i = 0; i < cfg->npassed; i++) {
+		if (cfg->passed[i].fd == -1)
+			continue;
+		log_warnx("%s: passed by the service manager but not one we "
+		    "serve: closed", cfg->passed[i].name);
+		close(cfg->passed[i].fd);
+		cfg->passed[i].fd = -1;
+	}
 }
 
 static void
@@ -60,8 +156,8 @@ listen_name(struct listener *li, const struct sockaddr *sa, socklen_t len)
  * or LISTEN_ERR_*.
  */
 static int
-listen_ip(struct listener *li, const struct listen_addr *la, int stream,
-    int missing6_ok)
+listen_ip(const struct listen_cfg *cfg, struct listener *li,
+    const struct listen_addr *la, int stream, int missing6_ok)
 {
 	int	fd, on = 1, fam = la->ss.ss_family, err;
 
@@ -74,6 +170,9 @@ listen_ip(struct listener *li, const struct listen_addr *la, int stream,
 	else
 		li->xprt = stream ? XPRT_TCP : XPRT_UDP;
 	listen_name(li, (const struct sockaddr *)&la->ss, la->len);
+	if (listen_take(cfg, li, fam, stream, (const struct sockaddr *)&la->ss,
+	    la->len))
+		return 0;
 
 	fd = socket(fam, (stream ? SOCK_STREAM : SOCK_DGRAM) | SOCK_NONBLOCK |
 	    SOCK_CLOEXEC, 0);
@@ -134,7 +233,8 @@ listen_stale(const char *path, const struct sockaddr_un *sun, socklen_t len)
 
 /* The AF_LOCAL stream socket at path, or at "\0" path when abstract. */
 static int
-listen_local(struct listener *li, const char *path, int abstract)
+listen_local(const struct listen_cfg *cfg, struct listener *li,
+    const char *path, int abstract)
 {
 	struct sockaddr_un	sun;
 	socklen_t		len;
@@ -159,6 +259,8 @@ listen_local(struct listener *li, const char *path, int abstract)
 	    (abstract ? 1 : 0));
 	if (!abstract)
 		snprintf(li->path, sizeof(li->path), "%s", path);
+	if (listen_take(cfg, li, AF_LOCAL, 1, (struct sockaddr *)&sun, len))
+		return 0;
 
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
 	    0)) == -1) {
@@ -245,7 +347,7 @@ listen_open(const struct listen_cfg *cfg, struct listener *v, size_t max,
 	const char		*wild[] = { "0.0.0.0", "::" };
 	const char		*loop[] = { "127.0.0.1", "::1" };
 	size_t			 na = 0, i, j, n = 0;
-	int			 r, s, v6gone = 0;
+	int			 r, s, v6gone = 0, dual[2];
 
 	*np = 0;
 	if (cfg->nhosts > LISTEN_HOSTS_MAX) {
@@ -275,14 +377,21 @@ listen_open(const struct listen_cfg *cfg, struct listener *v, size_t max,
 	}
 	if (max < 2 * na + 2) {
 		log_warnx("too many listening sockets");
-		return LISTEN_ERR_OTHER;
+		r = LISTEN_ERR_OTHER;
+		goto fail;
 	}
+	for (s = 0; s < 2; s++)
+		dual[s] = listen_dual(cfg, addrs, na, s);
 	for (i = 0; i < na; i++) {
 		if (addrs[i].ss.ss_family == AF_INET6 && addrs[i].implicit &&
 		    v6gone)
 			continue;
 		for (s = 0; s < 2; s++) {
-			r = listen_ip(&v[n], &addrs[i], s, addrs[i].implicit);
+			/* a passed dual-stack socket receives IPv4 as well */
+			if (addrs[i].ss.ss_family == AF_INET && dual[s])
+				continue;
+			r = listen_ip(cfg, &v[n], &addrs[i], s,
+			    addrs[i].implicit);
 			if (r < 0)
 				goto fail;
 			if (r == 1) {
@@ -294,14 +403,17 @@ listen_open(const struct listen_cfg *cfg, struct listener *v, size_t max,
 	}
 	if (cfg->local_path != NULL) {
 		for (s = 0; s < 2; s++) {
-			if ((r = listen_local(&v[n], cfg->local_path, s)) < 0)
+			if ((r = listen_local(cfg, &v[n], cfg->local_path,
+			    s)) < 0)
 				goto fail;
 			n++;
 		}
 	}
+	listen_unused(cfg);
 	*np = n;
 	return 0;
 fail:
+	listen_unused(cfg);
 	listen_close(v, n);
 	return r;
 }
