@@ -36,6 +36,10 @@ struct listener {
 	int		 unlink_path;		/* a file we created: remove at exit */
 	char		 name[LISTEN_NAME_MAX];	/* "udp 0.0.0.0:111", for messages */
 	char		 path[108];		/* AF_LOCAL path ("" if abstract) */
+	int		 passed;		/* from the service manager (notify.h) */
+	int		 dualstack;		/* AF_INET6 without IPV6_V6ONLY: IPv4 too */
+	struct sockaddr_storage addr;		/* bound address (passed sockets) */
+	socklen_t	 addrlen;
 };
 
 struct listen_cfg {
@@ -43,6 +47,15 @@ struct listen_cfg {
 	const char *const	*hosts;		/* -h numeric addresses, or none */
 	size_t			 nhosts;
 	const char		*local_path;	/* NULL: no AF_LOCAL sockets */
+	/*
+	 * Sockets passed by the service manager (socket activation): one
+	 * that matches a wanted socket by family, type and address is used
+	 * instead of creating it (its fd is set to -1 here); a passed
+	 * dual-stack [::]:port stands for 0.0.0.0:port of its type too.
+	 * listen_open() logs and closes those it does not use.
+	 */
+	struct listener		*passed;
+	size_t			 npassed;
 };
 
 #define LISTEN_ERR_OTHER	(-1)	/* out of memory, no socket, ... */
