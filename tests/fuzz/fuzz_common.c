@@ -285,6 +285,28 @@ fz_prefill(struct fz_env *env)
 	}
 }
 
+/*
+ * Statistics as a running daemon has them: a few lookups and remote calls,
+ * or (full) every list at its bound, with netids of every length.
+ */
+static void
+fz_prefill_stats(struct stats *st, int full)
+{
+	char		netid[PM_NETID_MAX + 1];
+	unsigned	i, n = full ? STATS_LIST_MAX + 4 : 3;
+	uint32_t	v;
+
+	for (v = PMAP_VERS_LOW; v <= PMAP_VERS_HIGH; v++) {
+		for (i = 0; i < n; i++) {
+			memset(netid, 'n', sizeof(netid));
+			netid[i % (PM_NETID_MAX + 1)] = '\0';
+			stats_lookup(st, v, 0x30000000u + i, v, netid, i & 1);
+			stats_rmtcall(st, v, 0x30000000u + i, v, i, netid,
+			    i & 1, (i & 2) != 0);
+		}
+	}
+}
+
 void
 fz_setup(struct fz_env *env, uint8_t sel, int stream)
 {
@@ -295,6 +317,7 @@ fz_setup(struct fz_env *env, uint8_t sel, int stream)
 	if ((env->stats = malloc(sizeof(*env->stats))) == NULL)
 		fz_fail("malloc");
 	stats_init(env->stats);
+	fz_prefill_stats(env->stats, !stream && (sel & FZ_F_FULLSTATS));
 	fz_prefill(env);
 	env->cfg.insecure = (sel & FZ_F_INSECURE) != 0;
 	env->cfg.forwarding = (sel & FZ_F_FORWARD) != 0;

@@ -12,7 +12,8 @@
  *	bit 5		-r: forwarding on, with a forwarding hook
  *	bit 6		the forwarding hook fails (fuzz_record: release the
  *			record buffer whenever the connection is idle)
- *	bit 7		fuzz_record: small record limits
+ *	bit 7		fuzz_dispatch: every statistics list full;
+ *			fuzz_record: small record limits
  */
 #ifndef FUZZ_COMMON_H
 #define FUZZ_COMMON_H
@@ -46,6 +47,7 @@ enum fz_caller {
 #define FZ_F_FORWARD	0x20u
 #define FZ_F_FWDFAIL	0x40u
 #define FZ_F_RELEASE	0x40u
+#define FZ_F_FULLSTATS	0x80u
 #define FZ_F_SMALL	0x80u
 
 #define FZ_NOW		1700000000u	/* what GETTIME must answer */

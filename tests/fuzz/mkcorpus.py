@@ -9,12 +9,15 @@ Input formats (see tests/fuzz/fuzz_common.h):
   dispatch/  one RPC call message as it came off the wire.  Its first byte
              (the top byte of the xid) selects the caller and the settings:
              bits 0-3 caller (table in fuzz_common.h), bit 4 -i (insecure),
-             bit 5 -r (forwarding), bit 6 the forwarding hook fails.  The
+             bit 5 -r (forwarding), bit 6 the forwarding hook fails, bit 7
+             every statistics list full.  The
              captured xid's top byte is rewritten to the caller the request
              really came from.
   record/    a selector byte as above, a byte n, n chunk sizes, then the
              byte stream a client sent on one TCP or AF_LOCAL connection
              (record marking included).
+  xdr/       a mode byte (0 getters, 1 puts, 2 headers, 3 universal
+             addresses), then the mode's bytes (tests/fuzz/fuzz_codec.c).
 """
 import os
 import socket
@@ -28,7 +31,7 @@ C_TCP_PRIV, C_TCP_UNPRIV, C_TCP_REMOTE = 3, 4, 5
 C_UDP6_PRIV, C_UDP6_UNPRIV, C_UDP6_REMOTE = 6, 7, 8
 C_TCP6_PRIV, C_TCP6_UNPRIV, C_TCP6_REMOTE = 9, 10, 11
 C_LOCAL_ROOT, C_LOCAL_USER, C_LOCAL_NOCRED, C_LOCAL_BIGUID = 12, 13, 14, 15
-F_INSECURE, F_FORWARD, F_FWDFAIL = 0x10, 0x20, 0x40
+F_INSECURE, F_FORWARD, F_FWDFAIL, F_FULLSTATS = 0x10, 0x20, 0x40, 0x80
 
 PROCS = {
     2: ["null", "set", "unset", "getport", "dump", "callit"],
@@ -253,6 +256,9 @@ def handmade():
     v["v2_05_callit_ypset"] = call(U | F_FORWARD, P, 2, 5, rmtargs(100007, 2, 2))
     v["v2_05_callit_bigargs"] = call(U | F_FORWARD, P, 2, 5,
                                      rmtargs(0x20000099, 1, 1, b"A" * 8700))
+    # statistics with every list at its bound
+    v["v4_12_getstat_fullstats_udp"] = call(U | F_FULLSTATS, P, 4, 12)
+    v["v4_12_getstat_fullstats_tcp"] = call(T | F_FULLSTATS, P, 4, 12)
     # headers
     v["hdr_rpcvers_3"] = call(U, P, 2, 0, rpcvers=3)
     v["hdr_reply"] = u32(0x01000001) + u32(1) + u32(0) + auth_none() + u32(0)
