@@ -50,6 +50,29 @@ listen_v6_missing(int err)
 	    err == EADDRNOTAVAIL;
 }
 
+/*
+ * The same AF_LOCAL name: an abstract name is all the bytes after the
+ * leading NUL, a path stops at its first NUL (getsockname() may count the
+ * terminator, our own addresses do not).
+ */
+static int
+listen_unix_eq(const struct sockaddr_un *a, socklen_t alen,
+    const struct sockaddr_un *b, socklen_t blen)
+{
+	size_t	off = offsetof(struct sockaddr_un, sun_path), al, bl;
+
+	if (alen <= off || blen <= off || alen > sizeof(*a) ||
+	    blen > sizeof(*b))
+		return 0;
+	al = alen - off;
+	bl = blen - off;
+	if (a->sun_path[0] == '\0' || b->sun_path[0] == '\0')
+		return al == bl && memcmp(a->sun_path, b->sun_path, al) == 0;
+	al = strnlen(a->sun_path, al);
+	bl = strnlen(b->sun_path, bl);
+	return al == bl && memcmp(a->sun_path, b->sun_path, al) == 0;
+}
+
 /* Same bound address: family, address, port (IP) or path (AF_LOCAL). */
 static int
 listen_addr_eq(const struct sockaddr_storage *a, socklen_t alen,
@@ -73,7 +96,8 @@ listen_addr_eq(const struct sockaddr_storage *a, socklen_t alen,
 		    a6->sin6_scope_id == b6->sin6_scope_id &&
 		    memcmp(&a6->sin6_addr, &b6->sin6_addr, 16) == 0;
 	case AF_UNIX:
-		return alen == blen && memcmp(a, b, blen) == 0;
+		return listen_unix_eq((const struct sockaddr_un *)a, alen,
+		    (const struct sockaddr_un *)(const void *)b, blen);
 	default:
 		return 0;
 	}
