@@ -1,0 +1,356 @@
+/*
+ * notify.c - the service manager and the init script: sd_notify-style
+ * messages over a socket connected once, socket activation
+ * (sd_listen_fds), the watchdog interval, a detached start that reports
+ * readiness to the waiting parent, and the pid file.
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <systemd/sd-daemon.h>
+
+#include "log.h"
+#include "notify.h"
+
+static struct {
+	int	 fd;			/* connected to $NOTIFY_SOCKET, or -1 */
+	int	 ready_fd;		/* the waiting parent's pipe, or -1 */
+	int	 detached;
+	int	 pid_fd;		/* the pid file, kept open, or -1 */
+	char	 pid_path[PATH_MAX];
+	char	 status[256];		/* last STATUS= sent */
+} nt = { -1, -1, 0, -1, "", "" };
+
+int
+notify_init(void)
+{
+	struct sockaddr_un	 sun;
+	const char		*e;
+	size_t			 len;
+	socklen_t		 sl;
+	int			 fd;
+
+	if ((e = getenv("NOTIFY_SOCKET")) == NULL || e[0] == '\0')
+		return 0;
+	len = strlen(e);
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if ((e[0] != '/' && e[0] != '@') || len >= sizeof(sun.sun_path)) {
+		log_warnx("NOTIFY_SOCKET=%s: not a socket path: no "
+		    "notifications", e);
+		(void)unsetenv("NOTIFY_SOCKET");
+		return -1;
+	}
+	memcpy(sun.sun_path, e, len);
+	if (e[0] == '@')
+		sun.sun_path[0] = '\0';
+	sl = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len +
+	    (e[0] == '/' ? 1 : 0));
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1) {
+		log_warn("notification socket");
+		return -1;
+	}
+	if (connect(fd, (struct sockaddr *)&sun, sl) == -1) {
+		log_warn("NOTIFY_SOCKET=%s: connect: no notifications", e);
+		close(fd);
+		(void)unsetenv("NOTIFY_SOCKET");
+		return -1;
+	}
+	/* The datagrams are small; never block the loop on a slow manager. */
+	(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	nt.fd = fd;
+	(void)unsetenv("NOTIFY_SOCKET");
+	return 0;
+}
+
+int
+notify_enabled(void)
+{
+	return nt.fd != -1;
+}
+
+static void
+notify_send(const char *msg)
+{
+	static struct ratelim	 rl = RATELIM_INIT("notify", 3, 600);
+	struct timespec		 ts;
+
+	if (nt.fd == -1)
+		return;
+	if (send(nt.fd, msg, strlen(msg), MSG_NOSIGNAL) == -1) {
+		(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+		if (log_ratelimited(&rl, (uint64_t)ts.tv_sec * 1000 +
+		    (uint64_t)ts.tv_nsec / 1000000))
+			log_warn("notify: %.40s", msg);
+	}
+}
+
+/* ---- socket activation ---- */
+
+static int
+notify_describe(int fd, struct listener *li)
+{
+	const struct sockaddr_un *sun;
+	size_t		 off = offsetof(struct sockaddr_un, sun_path);
+	int		 type, on;
+	socklen_t	 ol;
+	char		 a[128];
+
+	memset(li, 0, sizeof(*li));
+	li->fd = fd;
+	li->passed = 1;
+	snprintf(li->name, sizeof(li->name), "fd %d", fd);
+	li->addrlen = sizeof(li->addr);
+	if (getsockname(fd, (struct sockaddr *)&li->addr, &li->addrlen) == -1)
+		return -1;
+	if (li->addrlen > sizeof(li->addr))
+		return -1;
+	li->family = li->addr.ss_family;
+	ol = sizeof(type);
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &ol) == -1)
+		return -1;
+	li->stream = type == SOCK_STREAM;
+	switch (li->family) {
+	case AF_INET:
+	case AF_INET6:
+		if (type != SOCK_STREAM && type != SOCK_DGRAM)
+			return -1;
+		if (sd_is_socket_inet(fd, li->family, type, li->stream ? 1 : -1,
+		    0) <= 0)
+			return -1;
+		if (li->family == AF_INET6) {
+			li->xprt = li->stream ? XPRT_TCP6 : XPRT_UDP6;
+			ol = sizeof(on);
+			if (getsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on,
+			    &ol) == 0 && on == 0)
+				li->dualstack = 1;
+		} else
+			li->xprt = li->stream ? XPRT_TCP : XPRT_UDP;
+		snprintf(li->name, sizeof(li->name), "%s %s",
+		    xprt_netid(li->xprt), log_sockaddr((struct sockaddr *)
+		    &li->addr, li->addrlen, a, sizeof(a)));
+		break;
+	case AF_UNIX:
+		li->xprt = XPRT_LOCAL;
+		snprintf(li->name, sizeof(li->name), "local %s",
+		    log_sockaddr((struct sockaddr *)&li->addr, li->addrlen, a,
+		    sizeof(a)));
+		if (sd_is_socket_unix(fd, SOCK_STREAM, 1, NULL, 0) <= 0)
+			return -1;
+		sun = (const struct sockaddr_un *)&li->addr;
+		if (li->addrlen > off && sun->sun_path[0] != '\0')
+			snprintf(li->path, sizeof(li->path), "%.*s",
+			    (int)(li->addrlen - off), sun->sun_path);
+		break;
+	default:
+		return -1;
+	}
+	return 0;
+}
+
+int
+notify_listen_fds(struct listener *v, size_t max)
+{
+	int	 n, fd, fl;
+	size_t	 kept = 0;
+
+	if ((n = sd_listen_fds(1)) < 0) {
+		errno = -n;
+		log_warn("LISTEN_FDS");
+		return -1;
+	}
+	for (fd = SD_LISTEN_FDS_START; fd < SD_LISTEN_FDS_START + n; fd++) {
+		if (kept == max) {
+			log_warnx("fd %d: more sockets passed than we serve: "
+			    "closed", fd);
+			close(fd);
+			continue;
+		}
+		if (notify_describe(fd, &v[kept]) == -1) {
+			log_warnx("%s: passed by the service manager, but not a "
+			    "listening UDP, TCP or local stream socket: closed",
+			    v[kept].name);
+			close(fd);
+			continue;
+		}
+		if ((fl = fcntl(fd, F_GETFL)) == -1 ||
+		    fcntl(fd, F_SETFL, fl | O_NONBLOCK) == -1 ||
+		    fcntl(fd, F_SETFD, FD_CLOEXEC) == -1) {
+			log_warn("%s", v[kept].name);
+			close(fd);
+			continue;
+		}
+		kept++;
+	}
+	return (int)kept;
+}
+
+/* ---- detaching, readiness, the pid file ---- */
+
+void
+notify_detach(int fail_status)
+{
+	int	 p[2], st;
+	pid_t	 pid, w;
+	char	 c;
+	ssize_t	 r;
+
+	if (pipe2(p, O_CLOEXEC) == -1)
+		fatal(fail_status, "pipe");
+	if ((pid = fork()) == -1)
+		fatal(fail_status, "fork");
+	if (pid != 0) {
+		/* The parent: wait for "ready" or for the child's end. */
+		close(p[1]);
+		do
+			r = read(p[0], &c, 1);
+		while (r == -1 && errno == EINTR);
+		if (r == 1)
+			_exit(0);
+		do
+			w = waitpid(pid, &st, 0);
+		while (w == -1 && errno == EINTR);
+		if (w == pid && WIFEXITED(st))
+			_exit(WEXITSTATUS(st) != 0 ? WEXITSTATUS(st) :
+			    fail_status);
+		_exit(fail_status);
+	}
+	close(p[0]);
+	nt.ready_fd = p[1];
+	nt.detached = 1;
+	if (setsid() == -1)
+		fatal(fail_status, "setsid");
+	if (chdir("/") == -1)
+		fatal(fail_status, "chdir /");
+}
+
+int
+notify_pidfile(const char *path)
+{
+	char	buf[32];
+	int	fd, n;
+
+	if (strlen(path) >= sizeof(nt.pid_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+	    0644);
+	if (fd == -1)
+		return -1;
+	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+	if (write(fd, buf, (size_t)n) != n) {
+		if (errno == 0)
+			errno = EIO;
+		close(fd);
+		(void)unlink(path);
+		return -1;
+	}
+	nt.pid_fd = fd;
+	snprintf(nt.pid_path, sizeof(nt.pid_path), "%s", path);
+	return 0;
+}
+
+void
+notify_ready(const char *status)
+{
+	char	msg[320];
+	int	fd;
+
+	if (status != NULL) {
+		snprintf(nt.status, sizeof(nt.status), "%s", status);
+		snprintf(msg, sizeof(msg), "READY=1\nSTATUS=%s\nMAINPID=%ld",
+		    status, (long)getpid());
+	} else
+		snprintf(msg, sizeof(msg), "READY=1\nMAINPID=%ld",
+		    (long)getpid());
+	notify_send(msg);
+	if (nt.ready_fd != -1) {
+		(void)!write(nt.ready_fd, "r", 1);
+		close(nt.ready_fd);
+		nt.ready_fd = -1;
+	}
+	if (nt.detached && (fd = open("/dev/null", O_RDWR | O_CLOEXEC)) != -1) {
+		(void)dup2(fd, STDIN_FILENO);
+		(void)dup2(fd, STDOUT_FILENO);
+		(void)dup2(fd, STDERR_FILENO);
+		if (fd > STDERR_FILENO)
+			close(fd);
+	}
+}
+
+void
+notify_status(const char *fmt, ...)
+{
+	char	st[sizeof(nt.status)], msg[sizeof(nt.status) + 8];
+	va_list	ap;
+
+	if (nt.fd == -1)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(st, sizeof(st), fmt, ap);
+	va_end(ap);
+	if (strcmp(st, nt.status) == 0)
+		return;
+	memcpy(nt.status, st, sizeof(st));
+	snprintf(msg, sizeof(msg), "STATUS=%s", st);
+	notify_send(msg);
+}
+
+void
+notify_stopping(void)
+{
+	notify_send("STOPPING=1");
+}
+
+uint64_t
+notify_watchdog_ms(void)
+{
+	uint64_t	usec = 0;
+
+	if (nt.fd == -1 || sd_watchdog_enabled(0, &usec) <= 0 || usec == 0)
+		return 0;
+	/* Twice per period; at least every 1 ms. */
+	return usec / 2000 > 0 ? usec / 2000 : 1;
+}
+
+void
+notify_watchdog(void)
+{
+	notify_send("WATCHDOG=1");
+}
+
+void
+notify_exit(void)
+{
+	if (nt.pid_fd != -1) {
+		if (unlink(nt.pid_path) == -1 && errno != ENOENT &&
+		    ftruncate(nt.pid_fd, 0) == -1)
+			log_warn("%s", nt.pid_path);
+		close(nt.pid_fd);
+		nt.pid_fd = -1;
+	}
+	if (nt.fd != -1) {
+		close(nt.fd);
+		nt.fd = -1;
+	}
+	if (nt.ready_fd != -1) {
+		close(nt.ready_fd);
+		nt.ready_fd = -1;
+	}
+}
