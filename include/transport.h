@@ -112,6 +112,14 @@ struct stream_srv *stream_new(struct loop *, const struct stream_cfg *,
 		    srv_handler_fn, void *arg, struct xprt_stats *);
 int		 stream_add(struct stream_srv *, const struct listener *); /* 0/-1 */
 void		 stream_free(struct stream_srv *);	/* closes connections */
+/*
+ * Accept hook (additive): fn sees each new connection's caller, after its
+ * SO_PEERCRED credentials are in, and may fill in what the shell knows
+ * of the peer (caller.netns).  NULL fn: none.
+ */
+typedef void	(*stream_peer_fn)(void *arg, struct caller *);
+void		 stream_set_peer_hook(struct stream_srv *, stream_peer_fn,
+		    void *arg);
 
 /* netif.c: our interfaces, for address merging. */
 /* Replace *l with the current list; -1 with errno leaves *l as it was. */

@@ -56,6 +56,8 @@ struct stream_srv {
 	struct stream_cfg	 cfg;
 	srv_handler_fn		 handler;
 	void			*arg;
+	stream_peer_fn		 peer_fn;	/* accept hook, or NULL */
+	void			*peer_arg;
 	struct xprt_stats	*st;
 	struct stream_lis	*lis;
 	struct conn		*conns;
@@ -360,6 +362,8 @@ conn_new(struct stream_srv *s, struct stream_lis *l, int fd,
 			c->caller.uid = uc.uid;
 			c->caller.pid = uc.pid;
 		}
+		if (s->peer_fn != NULL)
+			s->peer_fn(s->peer_arg, &c->caller);
 	} else
 		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
 	rm_init(&c->rm, PM_REQUEST_MAX, s->cfg.max_frags);
@@ -423,6 +427,13 @@ stream_listen_read(struct loop *loop, int fd, void *arg)
 		}
 		conn_new(s, l, cfd, &ss, sslen);
 	}
+}
+
+void
+stream_set_peer_hook(struct stream_srv *s, stream_peer_fn fn, void *arg)
+{
+	s->peer_fn = fn;
+	s->peer_arg = arg;
 }
 
 struct stream_srv *
