@@ -38,6 +38,15 @@ struct caller {
 	int			has_cred;	/* AF_LOCAL: uid and pid from SO_PEERCRED */
 	uid_t			uid;
 	pid_t			pid;
+	/*
+	 * Denied by the access lists (acl.h; set by the shell, never for
+	 * loopback or AF_LOCAL).  Answered as classic portmap answered an
+	 * unauthorized host: NULL, GETTIME and the address conversions as
+	 * usual; GETPORT 0, GETADDR and GETVERSADDR "", DUMP and GETADDRLIST
+	 * empty, GETSTAT all zeros; SET and UNSET refused (AUTH_TOOWEAK);
+	 * CALLIT, BCAST and INDIRECT silent.
+	 */
+	int			restricted;
 };
 
 /* Settings that change what the procedures do. */

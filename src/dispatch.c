@@ -122,7 +122,7 @@ proc_set(struct pm_ctx *ctx, const struct caller *c, uint32_t vers,
 	int32_t		pid = 0;
 	int		af, port, local = caller_is_local(c);
 
-	if (!local && !cfg->insecure) {
+	if (c->restricted || (!local && !cfg->insecure)) {
 		stats_set(ctx->stats, vers, 0);
 		return PB_DENIED;
 	}
@@ -168,7 +168,7 @@ proc_unset(struct pm_ctx *ctx, const struct caller *c, uint32_t vers,
 	size_t		i;
 	int		r;
 
-	if (!caller_is_local(c) && !cfg->insecure) {
+	if (c->restricted || (!caller_is_local(c) && !cfg->insecure)) {
 		stats_unset(ctx->stats, vers, 0);
 		return PB_DENIED;
 	}
@@ -249,7 +249,8 @@ proc_rmtcall(struct pm_ctx *ctx, const struct caller *c,
 	int		 indirect, any = 0;
 
 	indirect = call->vers == RPCBVERS_4 && call->proc == RPCBPROC_INDIRECT;
-	if (!xprt_is_dgram(c->xprt))
+	/* a host the access lists deny gets no forwarding at all */
+	if (!xprt_is_dgram(c->xprt) || c->restricted)
 		goto silent;
 	memset(&fr, 0, sizeof(fr));
 	if (xdr_get_u32(d, &fr.prog) == -1 || xdr_get_u32(d, &fr.pvers) == -1 ||

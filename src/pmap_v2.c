@@ -108,7 +108,8 @@ v2_getport(struct pm_ctx *ctx, const struct caller *c,
 
 	if (v2_get_mapping(d, &m) == -1)
 		return PROC_GARBAGE;
-	if ((netid = v2_netid(m.prot)) != NULL) {
+	/* a host the access lists deny gets 0 */
+	if ((netid = v2_netid(m.prot)) != NULL && !c->restricted) {
 		te = table_find_fallback(ctx->table, m.prog, m.vers, netid);
 		if (te != NULL && (port = uaddr_port(te->uaddr)) < 0)
 			port = 0;
@@ -121,7 +122,7 @@ v2_getport(struct pm_ctx *ctx, const struct caller *c,
 /* pmaplist: a bool before each mapping, FALSE at the end. */
 static enum proc_result
 v2_dump(struct pm_ctx *ctx, const struct rpc_call *call, struct xdr_dec *d,
-    struct xdr_enc *e)
+    struct xdr_enc *e, int empty)
 {
 	const struct table_entry *te;
 	enum netid_kind	 k;
@@ -130,7 +131,8 @@ v2_dump(struct pm_ctx *ctx, const struct rpc_call *call, struct xdr_dec *d,
 	if (d->left != 0)
 		return PROC_GARBAGE;
 	rpcmsg_reply_success(e, call->xid);
-	for (te = table_first(ctx->table); te != NULL && !e->err;
+	/* empty for a host the access lists deny */
+	for (te = empty ? NULL : table_first(ctx->table); te != NULL && !e->err;
 	    te = table_next(te)) {
 		/*
 		 * "udp" and "tcp" only (as the table spells them: it
@@ -169,7 +171,7 @@ pmap_v2_call(struct pm_ctx *ctx, const struct caller *c,
 	case PMAPPROC_GETPORT:
 		return v2_getport(ctx, c, call, d, e);
 	case PMAPPROC_DUMP:
-		return v2_dump(ctx, call, d, e);
+		return v2_dump(ctx, call, d, e, c->restricted);
 	case PMAPPROC_CALLIT:
 		return proc_rmtcall(ctx, c, call, d, e);
 	default:

@@ -115,7 +115,9 @@ v34_getaddr(struct pm_ctx *ctx, const struct caller *c,
 
 	if (v34_get_rpcb(d, &r) == -1)
 		return PROC_GARBAGE;
-	if (exact)
+	if (c->restricted)
+		te = NULL;	/* a host the access lists deny gets "" */
+	else if (exact)
 		te = table_find(ctx->table, r.prog, r.vers, netid);
 	else
 		te = table_find_fallback(ctx->table, r.prog, r.vers, netid);
@@ -132,7 +134,7 @@ v34_getaddr(struct pm_ctx *ctx, const struct caller *c,
 /* rpcblist_ptr: a bool before each rpcb, FALSE at the end; every netid. */
 static enum proc_result
 v34_dump(struct pm_ctx *ctx, const struct rpc_call *call, struct xdr_dec *d,
-    struct xdr_enc *e)
+    struct xdr_enc *e, int empty)
 {
 	const struct table_entry *te;
 	char	owner[V34_OWNER_SZ];
@@ -140,7 +142,8 @@ v34_dump(struct pm_ctx *ctx, const struct rpc_call *call, struct xdr_dec *d,
 	if (d->left != 0)
 		return PROC_GARBAGE;
 	rpcmsg_reply_success(e, call->xid);
-	for (te = table_first(ctx->table); te != NULL && !e->err;
+	/* empty for a host the access lists deny */
+	for (te = empty ? NULL : table_first(ctx->table); te != NULL && !e->err;
 	    te = table_next(te)) {
 		xdr_put_bool(e, 1);
 		xdr_put_u32(e, te->prog);
@@ -283,8 +286,8 @@ v34_getaddrlist(struct pm_ctx *ctx, const struct caller *c,
 		return PROC_GARBAGE;
 	af = netid_family(xprt_netid(c->xprt));
 	rpcmsg_reply_success(e, call->xid);
-	for (te = table_prog_first(ctx->table, r.prog); te != NULL && !e->err;
-	    te = table_prog_next(te)) {
+	for (te = c->restricted ? NULL : table_prog_first(ctx->table, r.prog);
+	    te != NULL && !e->err; te = table_prog_next(te)) {
 		if (te->vers != r.vers || netid_family(te->netid) != af)
 			continue;
 		v34_merge(ctx, c, te, r.addr, out, sizeof(out));
@@ -332,10 +335,12 @@ v34_room(const struct xdr_enc *e)
  */
 static enum proc_result
 v34_getstat(struct pm_ctx *ctx, const struct rpc_call *call,
-    struct xdr_dec *d, struct xdr_enc *e)
+    struct xdr_dec *d, struct xdr_enc *e, int empty)
 {
 	static struct stats none;	/* zeros, when there are no counters */
-	const struct stats *st = ctx->stats != NULL ? ctx->stats : &none;
+	/* zeros, too, for a host the access lists deny */
+	const struct stats *st = ctx->stats != NULL && !empty ? ctx->stats :
+	    &none;
 	const struct stats_vers *v;
 	const struct stats_addr *a;
 	const struct stats_rmt *m;
@@ -405,7 +410,7 @@ rpcb_v34_call(struct pm_ctx *ctx, const struct caller *c,
 	case RPCBPROC_GETADDR:
 		return v34_getaddr(ctx, c, call, d, e, 0);
 	case RPCBPROC_DUMP:
-		return v34_dump(ctx, call, d, e);
+		return v34_dump(ctx, call, d, e, c->restricted);
 	case RPCBPROC_CALLIT:		/* v4: BCAST */
 		return proc_rmtcall(ctx, c, call, d, e);
 	case RPCBPROC_GETTIME:
@@ -421,7 +426,8 @@ rpcb_v34_call(struct pm_ctx *ctx, const struct caller *c,
 	case RPCBPROC_GETADDRLIST:
 		return v4 ? v34_getaddrlist(ctx, c, call, d, e) : PROC_NOPROC;
 	case RPCBPROC_GETSTAT:
-		return v4 ? v34_getstat(ctx, call, d, e) : PROC_NOPROC;
+		return v4 ? v34_getstat(ctx, call, d, e, c->restricted) :
+		    PROC_NOPROC;
 	default:
 		return PROC_NOPROC;
 	}
