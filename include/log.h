@@ -22,6 +22,8 @@ void	log_init(const char *progname, int to_stderr, int debug);
 /* Switch between stderr and syslog after start-up (daemonizing). */
 void	log_to_stderr(int);
 void	log_set_debug(int);
+/* Reopen the log (SIGHUP): syslog's connection; stderr stays as it is. */
+void	log_reopen(void);
 int	log_debug_enabled(void);
 
 void	log_warn(const char *, ...) LOG_PRINTF(1, 2);		/* ": strerror(errno)" */

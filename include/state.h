@@ -37,7 +37,8 @@ typedef void	(*state_warn_fn)(void *arg, const char *msg);
 
 /*
  * Open (create) and lock dir.  NULL with a message in err when it cannot
- * be used: the daemon then runs without persistence.
+ * be used: the daemon then runs without persistence.  errno is then
+ * EWOULDBLOCK when another process holds the lock, and never else.
  */
 struct state	*state_open(const char *dir, char *err, size_t errsz);
 

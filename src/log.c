@@ -46,6 +46,15 @@ log_to_stderr(int on)
 }
 
 void
+log_reopen(void)
+{
+	if (log_opened) {
+		closelog();
+		openlog(log_progname, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	}
+}
+
+void
 log_set_debug(int on)
 {
 	log_debugging = on;

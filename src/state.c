@@ -281,14 +281,17 @@ state_open(const char *dir, char *err, size_t errsz)
 	if ((fsb.st_mode & 07777) != 0700)
 		(void)fchmod(dfd, 0700);
 	if (flock(dfd, LOCK_EX | LOCK_NB) == -1) {
-		if (errno == EWOULDBLOCK)
+		int saved = errno;
+
+		if (saved == EWOULDBLOCK)
 			snprintf(err, errsz, "state directory %s is in use by "
 			    "another process (is portmap already running?)",
 			    dir);
 		else
 			snprintf(err, errsz, "cannot lock state directory %s: "
-			    "%s", dir, strerror(errno));
+			    "%s", dir, strerror(saved));
 		close(dfd);
+		errno = saved;
 		return NULL;
 	}
 	if ((st = calloc(1, sizeof(*st))) == NULL ||

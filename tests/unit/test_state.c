@@ -494,8 +494,10 @@ test_dir(void **unused)
 	assert_int_equal(sb.st_mode & 07777, 0700);
 	/* locked: a second user is refused */
 	err[0] = '\0';
+	errno = 0;
 	assert_null(state_open(d, err, sizeof(err)));
 	assert_non_null(strstr(err, "is in use by another process"));
+	assert_int_equal(errno, EWOULDBLOCK);	/* the daemon tells it apart */
 	state_close(st);
 	/* loose permissions are tightened */
 	assert_int_equal(chmod(d, 0777), 0);
@@ -504,10 +506,12 @@ test_dir(void **unused)
 	assert_int_equal(sb.st_mode & 07777, 0700);
 	state_close(st);
 
-	/* a symbolic link is refused */
+	/* a symbolic link is refused (and not taken for a lock held) */
 	assert_int_equal(symlink(d, path_in(base, "link")), 0);
+	errno = 0;
 	assert_null(state_open(path_in(base, "link"), err, sizeof(err)));
 	assert_non_null(strstr(err, "is a symbolic link: refused"));
+	assert_int_not_equal(errno, EWOULDBLOCK);
 	/* so is a file */
 	ff_write(base, "file", "x");
 	assert_null(state_open(path_in(base, "file"), err, sizeof(err)));
