@@ -3,7 +3,8 @@
  * (the loopback limit the port mappers are compared with).
  *
  *   pmbench responder [-1] [-p port]     answer every datagram, fixed reply
- *   pmbench wait [-p port] [-t secs]     until a NULL call over UDP answers
+ *   pmbench wait [-p port] [-t secs] [-P pid]   until a NULL call over UDP
+ *                                        answers (or process pid is gone)
  *   pmbench stat -P pid [-l label] [-x phase]   RSS and CPU time of a daemon
  *   pmbench PHASE [options]              run one phase, print one result line
  *
@@ -128,7 +129,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: pmbench responder [-1] [-p port]\n"
-	    "       pmbench wait [-p port] [-t secs]\n"
+	    "       pmbench wait [-p port] [-t secs] [-P pid]\n"
 	    "       pmbench stat -P pid [-l label] [-x phase]\n"
 	    "       pmbench udp-getport|udp-getaddr|udp-null|tcp-getport|tcp-cqc|"
 	    "set|unset|churn|dump|conns\n"
@@ -235,6 +236,25 @@ proc_cpu(pid_t pid, uint64_t *ticks)
 		return -1;
 	*ticks = ut + st;
 	return 0;
+}
+
+/* Is the process there, and not a zombie? */
+static int
+proc_alive(pid_t pid)
+{
+	char	 path[64], buf[512], *p;
+	FILE	*f;
+	size_t	 n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	if ((p = strrchr(buf, ')')) == NULL || p[1] != ' ')
+		return 0;
+	return p[2] != 'Z' && p[2] != 'X';
 }
 
 /* VmRSS in kB, or -1. */
@@ -1206,6 +1226,11 @@ wait_ready(struct bench *b, double secs)
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	len = build_req(req, sizeof(req), OP_NULL, 0x5eed0001u, 0, 0);
 	while (now_ns() < end) {
+		if (b->pid > 0 && !proc_alive(b->pid)) {
+			fprintf(stderr, "pmbench: process %d is gone\n",
+			    (int)b->pid);
+			break;
+		}
 		sendto(fd, req, len, 0, (struct sockaddr *)&b->sa,
 		    sizeof(b->sa));
 		n = recv(fd, buf, sizeof(buf), 0);

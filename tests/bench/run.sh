@@ -105,7 +105,7 @@ start_daemon() {
 
 # wait_daemon SECS: until it answers; if it does not, say why and stop.
 wait_daemon() {
-	"$PMB" wait -t "$1" && return 0
+	"$PMB" wait -t "$1" -P "$PID" && return 0
 	echo "run.sh: $T did not answer within $1 s" >&2
 	tail -n 20 /run/bench/daemon.log >&2
 	stop_daemon "$PID"

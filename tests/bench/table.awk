@@ -1,7 +1,7 @@
 # table.awk - the benchmark table from pmbench's "result k=v ..." lines.
 # Variables: hdr, dur, s1 s2 s3 (table sizes), conns.
 
-function num(x) { return x != "" && x + 0 == x + 0 && x != "-1" && x != "-1.0" && x != "-1.00" }
+function num(x) { return x ~ /^[0-9]+(\.[0-9]*)?$/ }
 function get(t, ph, n, k) { return V[t, ph, n, k] }
 function ratio(a, b) {
 	if (!num(a) || !num(b) || b + 0 == 0) return "-"

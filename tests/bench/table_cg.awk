@@ -2,7 +2,7 @@
 # per UDP GETPORT, from pmbench/run.sh "result k=v ..." lines.
 # Variables: hdr, calls.
 
-function num(x) { return x != "" && x + 0 == x + 0 && x + 0 >= 0 }
+function num(x) { return x ~ /^[0-9]+(\.[0-9]*)?$/ }
 function ratio(a, b) {
 	if (!num(a) || !num(b) || b + 0 == 0) return "-"
 	return sprintf("%.3f", a / b)
