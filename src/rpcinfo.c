@@ -516,8 +516,23 @@ rpi_progping(const char *netid, int argc, char **argv)
 	}
 	if (cl_getaddr((struct sockaddr *)&pm, pmlen, n->proto,
 	    n->family == AF_LOCAL ? "local" : n->name, prog, vers, ms, &svc,
-	    &svclen, &err) == -1)
+	    &svclen, &err) == -1) {
+		if (n->family == AF_LOCAL && err.stat == CL_SYSTEMERROR) {
+			/* no local socket: libtirpc asks over TCP loopback */
+			struct sockaddr_in *lo = (struct sockaddr_in *)&pm;
+
+			memset(&pm, 0, sizeof(pm));
+			lo->sin_family = AF_INET;
+			lo->sin_port = htons(PMAP_PORT);
+			lo->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+			if (cl_getaddr((struct sockaddr *)&pm, sizeof(*lo),
+			    CL_TCP, "local", prog, vers, ms, &svc, &svclen,
+			    &err) == 0)
+				goto found;
+		}
 		rpi_createerr(&err, "rpcinfo");
+	}
+found:
 	if (cl_create(&c, n->proto, (struct sockaddr *)&svc, svclen, prog, vers,
 	    0, ms) == -1)
 		rpi_createerr(&c.err, "rpcinfo");
