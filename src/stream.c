@@ -353,6 +353,11 @@ conn_new(struct stream_srv *s, struct stream_lis *l, int fd,
 		sslen = sizeof(c->caller.peer);
 	memcpy(&c->caller.peer, ss, sslen);
 	c->caller.peerlen = sslen;
+	/* IPv4 through a dual-stack socket: an IPv4 (tcp) caller */
+	if (c->caller.xprt == XPRT_TCP6 && c->caller.peer.ss_family == AF_INET6 &&
+	    IN6_IS_ADDR_V4MAPPED(&((struct sockaddr_in6 *)
+	    &c->caller.peer)->sin6_addr))
+		c->caller.xprt = XPRT_TCP;
 	if (l->family == AF_LOCAL) {
 		c->caller.peer.ss_family = AF_LOCAL;
 		if (c->caller.peerlen < sizeof(sa_family_t))

@@ -207,6 +207,12 @@ udp_read(struct loop *loop, int fd, void *arg)
 			continue;
 		memcpy(&caller.peer, m->msg_name, m->msg_namelen);
 		caller.peerlen = m->msg_namelen;
+		/* IPv4 through a dual-stack socket: an IPv4 (udp) caller */
+		if (caller.xprt == XPRT_UDP6 &&
+		    caller.peer.ss_family == AF_INET6 &&
+		    IN6_IS_ADDR_V4MAPPED(&((struct sockaddr_in6 *)
+		    &caller.peer)->sin6_addr))
+			caller.xprt = XPRT_UDP;
 		xdr_enc_init(&enc, u->reply, sizeof(u->reply));
 		if (u->handler(u->arg, &caller, u->iov[i].iov_base,
 		    u->msgs[i].msg_len, &enc) == 1 && !enc.err && enc.len > 0)
