@@ -47,6 +47,12 @@ struct caller {
 	 * CALLIT, BCAST and INDIRECT silent.
 	 */
 	int			restricted;
+	/*
+	 * AF_LOCAL (additive): TE_NETNS_SAME or TE_NETNS_OTHER, the network
+	 * namespace of the peer as the shell found it at accept time (the
+	 * reaper's reap_note_pid()), 0 if unknown.  SET stores it.
+	 */
+	uint32_t		netns;
 };
 
 /* Settings that change what the procedures do. */
@@ -75,6 +81,15 @@ struct fwd_request {
  */
 typedef int (*fwd_fn)(void *arg, const struct caller *, const struct fwd_request *);
 
+/*
+ * Lookup hook (additive): before GETPORT, GETADDR or GETVERSADDR answers
+ * with an entry, dispatch hands it here; the shell may check that its
+ * service is still there (the reaper) and remove it from the table.
+ * Returns 1 when the entry was removed (the pointer is then dead: the
+ * lookup is made again), else 0.
+ */
+typedef int (*lookup_check_fn)(void *arg, const struct table_entry *);
+
 struct pm_ctx {
 	struct table		*table;
 	struct stats		*stats;
@@ -83,6 +98,8 @@ struct pm_ctx {
 	uint32_t		 now;		/* seconds since the epoch (GETTIME) */
 	fwd_fn			 fwd;		/* NULL: forwarding not available */
 	void			*fwd_arg;
+	lookup_check_fn		 check;		/* NULL: lookups not checked */
+	void			*check_arg;
 	/* out, per call */
 	int			 changed;	/* the table changed: persist before replying */
 };

@@ -53,6 +53,13 @@ enum proc_bool	proc_unset(struct pm_ctx *, const struct caller *, uint32_t vers,
 		    uint32_t prog, uint32_t pvers, const char *const *netids,
 		    size_t n);
 /*
+ * The entry a lookup answers with: table_find (exact) or
+ * table_find_fallback, passed through ctx->check when there is one (an
+ * entry it removes is looked up again).  NULL when there is none.
+ */
+const struct table_entry *proc_lookup(struct pm_ctx *, uint32_t prog,
+		    uint32_t vers, const char *netid, int exact);
+/*
  * CALLIT (v2, v3), BCAST (v4 proc 5) and INDIRECT (v4 proc 10): decode
  * rpcb_rmtcallargs, check, and hand the call to ctx->fwd.
  */

@@ -142,6 +142,7 @@ proc_set(struct pm_ctx *ctx, const struct caller *c, uint32_t vers,
 	if (c->xprt == XPRT_LOCAL && c->has_cred) {
 		flags |= TE_LOCAL;
 		pid = (int32_t)c->pid;
+		flags |= c->netns & (TE_NETNS_SAME | TE_NETNS_OTHER);
 	}
 	switch (table_set(ctx->table, prog, pvers, netid, uaddr, owner, pid,
 	    flags)) {
@@ -157,6 +158,27 @@ proc_set(struct pm_ctx *ctx, const struct caller *c, uint32_t vers,
 refuse:
 	stats_set(ctx->stats, vers, 0);
 	return PB_FALSE;
+}
+
+#define DSP_LOOKUP_TRIES	8	/* entries a lookup may see removed */
+
+const struct table_entry *
+proc_lookup(struct pm_ctx *ctx, uint32_t prog, uint32_t vers,
+    const char *netid, int exact)
+{
+	const struct table_entry *te;
+	int		tries;
+
+	for (tries = 0; tries < DSP_LOOKUP_TRIES; tries++) {
+		te = exact ? table_find(ctx->table, prog, vers, netid) :
+		    table_find_fallback(ctx->table, prog, vers, netid);
+		if (te == NULL || ctx->check == NULL ||
+		    !ctx->check(ctx->check_arg, te))
+			return te;
+	}
+	/* the checks keep removing: answer with what is left, unchecked */
+	return exact ? table_find(ctx->table, prog, vers, netid) :
+	    table_find_fallback(ctx->table, prog, vers, netid);
 }
 
 enum proc_bool

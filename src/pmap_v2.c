@@ -110,7 +110,7 @@ v2_getport(struct pm_ctx *ctx, const struct caller *c,
 		return PROC_GARBAGE;
 	/* a host the access lists deny gets 0 */
 	if ((netid = v2_netid(m.prot)) != NULL && !c->restricted) {
-		te = table_find_fallback(ctx->table, m.prog, m.vers, netid);
+		te = proc_lookup(ctx, m.prog, m.vers, netid, 0);
 		if (te != NULL && (port = uaddr_port(te->uaddr)) < 0)
 			port = 0;
 		stats_lookup(ctx->stats, PMAP_VERS, m.prog, m.vers, netid,

@@ -117,10 +117,8 @@ v34_getaddr(struct pm_ctx *ctx, const struct caller *c,
 		return PROC_GARBAGE;
 	if (c->restricted)
 		te = NULL;	/* a host the access lists deny gets "" */
-	else if (exact)
-		te = table_find(ctx->table, r.prog, r.vers, netid);
 	else
-		te = table_find_fallback(ctx->table, r.prog, r.vers, netid);
+		te = proc_lookup(ctx, r.prog, r.vers, netid, exact);
 	out[0] = '\0';
 	if (te != NULL)
 		v34_merge(ctx, c, te, r.addr, out, sizeof(out));
