@@ -4,6 +4,8 @@
  */
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/un.h>
+#include <netinet/in.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -19,7 +21,11 @@
 #include "dispatch.h"
 #include "log.h"
 #include "loop.h"
+#include "notify.h"
 #include "pmap_prot.h"
+#include "portuse.h"
+#include "privs.h"
+#include "state.h"
 #include "stats.h"
 #include "table.h"
 #include "transport.h"
@@ -38,6 +44,7 @@
 #define PM_MAX_ENTRIES		20000
 #define PM_MAX_PER_OWNER	1000
 #define PM_NETIF_MS		30000	/* interface list refresh */
+#define PM_STATUS_MS		1000	/* STATUS= at most this often */
 
 static struct {
 	struct loop		*loop;
@@ -56,14 +63,21 @@ static struct {
 	struct ratelim		 rl_calls;
 	uint64_t		 calls, replies, changes;
 	int			 exit_signal;
+	/* boot integration: service manager, privileges */
+	struct loop_timer	 status_timer, wd_timer;
+	uint64_t		 wd_ms;
+	size_t			 nbuiltin;	/* our own entries */
+	const char		*state_dir;
 } pm;
 
 static void __attribute__((noreturn))
 usage(int status)
 {
 	fprintf(status == 0 ? stdout : stderr,
-	    "usage: portmap [-adfilrsVw] [-c maxconn] [-h address] [-p port] "
-	    "[-S path]\n"
+	    "usage: portmap [-adfilrsVw] [-c maxconn] [-h address] "
+	    "[-P pidfile] [-p port]\n"
+	    "               [-S path] [-t dir] [-u user]\n"
+	    "       portmap --check-port [-p port] [-S path]\n"
 	    "       portmap --help\n");
 	exit(status);
 }
@@ -212,17 +226,24 @@ pm_builtin(void)
 	char			 ua[PM_UADDR_MAX + 1];
 	size_t			 i;
 	uint32_t		 v;
+	int			 dual;
 	enum table_set_result	 r;
 
-	for (i = 0; i < pm.nlis; i++) {
+	for (i = 0, dual = 0; i < pm.nlis; i += dual ? 0 : 1) {
 		li = &pm.lis[i];
 		netid = xprt_netid(li->xprt);
-		if (li->family == AF_INET)
+		if (li->family == AF_INET || dual) {
+			/* a dual-stack socket serves udp/tcp as well */
 			uaddr_v2(pm.cfg.port, ua, sizeof(ua));
-		else if (li->family == AF_INET6)
+			if (dual)
+				netid = xprt_netid(li->stream ? XPRT_TCP :
+				    XPRT_UDP);
+			dual = 0;
+		} else if (li->family == AF_INET6) {
 			snprintf(ua, sizeof(ua), "::.%u.%u", pm.cfg.port >> 8,
 			    pm.cfg.port & 0xff);
-		else if (li->path[0] != '\0')
+			dual = li->dualstack;
+		} else if (li->path[0] != '\0')
 			snprintf(ua, sizeof(ua), "%s", li->path);
 		else
 			continue;	/* the abstract name: same netid as the path */
@@ -239,27 +260,135 @@ pm_builtin(void)
 	return 0;
 }
 
-static void
-daemonize(void)
+/* "12 registrations on 6 sockets": ours are not counted. */
+static const char *
+pm_status_text(char *buf, size_t bufsz)
 {
-	pid_t	pid;
-	int	fd;
+	size_t	n = table_count(pm.table);
 
-	if ((pid = fork()) == -1)
-		fatal(PM_EXIT_FAIL, "fork");
-	if (pid != 0)
-		_exit(PM_EXIT_OK);
-	if (setsid() == -1)
-		fatal(PM_EXIT_FAIL, "setsid");
-	if (chdir("/") == -1)
-		fatal(PM_EXIT_FAIL, "chdir /");
-	if ((fd = open("/dev/null", O_RDWR | O_CLOEXEC)) != -1) {
-		(void)dup2(fd, STDIN_FILENO);
-		(void)dup2(fd, STDOUT_FILENO);
-		(void)dup2(fd, STDERR_FILENO);
-		if (fd > STDERR_FILENO)
-			close(fd);
+	n = n > pm.nbuiltin ? n - pm.nbuiltin : 0;
+	snprintf(buf, bufsz, "%zu registration%s on %zu sockets", n,
+	    n == 1 ? "" : "s", pm.nlis);
+	return buf;
+}
+
+/* STATUS= for the service manager when it changed, at most once a second. */
+static void
+pm_status(struct loop *l, void *arg)
+{
+	char	st[128];
+
+	notify_status("%s", pm_status_text(st, sizeof(st)));
+	loop_timer_arm(l, &pm.status_timer, PM_STATUS_MS);
+}
+
+/* WATCHDOG=1 from the loop: a hung loop stops it, and the manager acts. */
+static void
+pm_watchdog(struct loop *l, void *arg)
+{
+	notify_watchdog();
+	loop_timer_arm(l, &pm.wd_timer, pm.wd_ms);
+}
+
+/*
+ * --check-port: who holds our port and socket path?  One line per held
+ * address; 0 when none is held, 1 when one is.
+ */
+static int
+pm_check_port(const char *local_path)
+{
+	static const char *const	 netids[] = { "udp", "tcp", "udp6", "tcp6" };
+	struct sockaddr_storage		 ss;
+	struct sockaddr_in		*sin = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6		*sin6 = (struct sockaddr_in6 *)&ss;
+	struct sockaddr_un		*sun = (struct sockaddr_un *)&ss;
+	struct portuse			 pu;
+	char				 a[128];
+	size_t				 i;
+	int				 held = 0;
+
+	for (i = 0; i < 5; i++) {
+		memset(&ss, 0, sizeof(ss));
+		if (i == 4) {
+			if (local_path == NULL)
+				break;
+			sun->sun_family = AF_UNIX;
+			snprintf(sun->sun_path, sizeof(sun->sun_path), "%s",
+			    local_path);
+		} else if (i % 4 < 2) {
+			sin->sin_family = AF_INET;
+			sin->sin_port = htons(pm.cfg.port);
+		} else {
+			sin6->sin6_family = AF_INET6;
+			sin6->sin6_port = htons(pm.cfg.port);
+		}
+		if (portuse_find("/proc", i == 4 ? "local" : netids[i],
+		    (struct sockaddr *)&ss, &pu) == -1 || !pu.found)
+			continue;
+		/* a TCP entry without inode is a closing connection */
+		if (pu.inode == 0 && (i == 1 || i == 3))
+			continue;
+		held = 1;
+		if (i == 4)
+			snprintf(a, sizeof(a), "local %s", local_path);
+		else
+			snprintf(a, sizeof(a), "%s port %u", netids[i],
+			    pm.cfg.port);
+		if (pu.inode == 0)
+			printf("%s: held by a kernel socket\n", a);
+		else if (pu.pid > 0)
+			printf("%s: held by %s (pid %ld)%s\n", a,
+			    pu.comm[0] != '\0' ? pu.comm : "?", (long)pu.pid,
+			    pu.systemd && pu.pid != 1 ?
+			    " and by systemd (socket activation)" : "");
+		else
+			printf("%s: held by a process we cannot see\n", a);
 	}
+	if (!held)
+		printf("port %u and %s: free\n", pm.cfg.port,
+		    local_path != NULL ? local_path : "no socket path");
+	fflush(stdout);
+	return held ? 1 : 0;
+}
+
+/*
+ * Root only until here: hand the state directory to the user, chroot if
+ * asked, and become the user for good.
+ */
+static void
+pm_drop(const char *user, const char *chroot_dir)
+{
+	struct privs	p;
+	char		err[512];
+
+	if (getuid() != 0 && geteuid() != 0) {
+		if (chroot_dir != NULL)
+			fatalx(PM_EXIT_FAIL, "-t %s: needs root", chroot_dir);
+		log_debug("running as uid %u: no privileges to drop",
+		    (unsigned)getuid());
+		return;
+	}
+	if (user != NULL && strcmp(user, "root") == 0) {
+		log_warnx("running as root (-u root): privileges kept");
+		return;
+	}
+	if (privs_lookup(user, &p, err, sizeof(err)) == -1)
+		fatalx(PM_EXIT_USAGE, "%s", err);
+	if (p.uid == 0) {
+		log_warnx("user %s is uid 0: privileges kept", p.name);
+		return;
+	}
+	if (chroot_dir != NULL && privs_chroot(chroot_dir, err,
+	    sizeof(err)) == -1)
+		fatalx(PM_EXIT_FAIL, "%s", err);
+	if (pm.state_dir != NULL && privs_own_dir(pm.state_dir, &p, err,
+	    sizeof(err)) == -1)
+		log_warnx("%s", err);
+	if (privs_drop(&p, err, sizeof(err)) == -1)
+		fatalx(PM_EXIT_FAIL, "%s", err);
+	log_debug("running as %s (uid %u, gid %u)%s%s", p.name,
+	    (unsigned)p.uid, (unsigned)p.gid, chroot_dir != NULL ?
+	    ", chrooted to " : "", chroot_dir != NULL ? chroot_dir : "");
 }
 
 static unsigned long
@@ -284,15 +413,19 @@ main(int argc, char *argv[])
 {
 	static const struct option	 longopts[] = {
 		{ "help",	no_argument,	NULL,	'H' },
+		{ "check-port",	no_argument,	NULL,	'C' },
 		{ "version",	no_argument,	NULL,	'V' },
 		{ NULL,		0,		NULL,	0 }
 	};
 	struct ratelim		 rl_calls = RATELIM_INIT("call log", 30, 10);
 	const char		*hosts[LISTEN_HOSTS_MAX];
+	const char		*pidfile = NULL, *user = NULL, *chroot_dir = NULL;
+	char			 st[128];
+	struct listener		 passed[LISTEN_MAX];
 	struct listen_cfg	 lc;
 	struct stream_cfg	 sc;
 	size_t			 nhosts = 0, i;
-	int			 ch, foreground = 0, debug = 0, r;
+	int			 ch, foreground = 0, debug = 0, r, check = 0;
 
 	memset(&sc, 0, sizeof(sc));
 	sc.max_conns = STREAM_MAX_CONNS;
@@ -303,9 +436,10 @@ main(int argc, char *argv[])
 	lc.local_path = PM_SOCK_PATH;
 	pm.cfg.port = PMAP_PORT;
 	pm.rl_calls = rl_calls;
+	pm.state_dir = STATE_DIR;
 
 	log_init(argv[0], 1, 0);
-	while ((ch = getopt_long(argc, argv, "ac:dfh:ilp:rS:sVw", longopts,
+	while ((ch = getopt_long(argc, argv, "ac:dfh:ilP:p:rS:st:u:Vw", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'a':	/* rpcbind: abort on errors in debug mode */
@@ -337,6 +471,9 @@ main(int argc, char *argv[])
 			if (pm.log_calls == 0)
 				pm.log_calls = 2;
 			break;
+		case 'P':
+			pidfile = optarg;
+			break;
 		case 'p':
 			pm.cfg.port = (uint16_t)pm_number(optarg, 1, 65535, "port");
 			break;
@@ -351,7 +488,21 @@ main(int argc, char *argv[])
 			}
 			lc.local_path = optarg;
 			break;
-		case 's':	/* privilege drop: a later change */
+		case 's':	/* rpcbind: run as a user; we always do */
+			break;
+		case 't':
+			if (optarg[0] != '/') {
+				fprintf(stderr, "portmap: -t %s: the directory "
+				    "must be absolute\n", optarg);
+				usage(PM_EXIT_USAGE);
+			}
+			chroot_dir = optarg;
+			break;
+		case 'u':
+			user = optarg;
+			break;
+		case 'C':
+			check = 1;
 			break;
 		case 'V':
 			printf("portmap %s\n", PORTMAP_VERSION);
@@ -366,6 +517,8 @@ main(int argc, char *argv[])
 	}
 	if (optind != argc)
 		usage(PM_EXIT_USAGE);
+	if (check)
+		return pm_check_port(lc.local_path);
 	log_set_debug(debug);
 	if (pm.log_calls == 1)
 		pm.rl_calls.burst = 100;
@@ -373,14 +526,28 @@ main(int argc, char *argv[])
 	signal(SIGPIPE, SIG_IGN);
 	umask(022);
 
+	/*
+	 * The service manager: its notification socket and the sockets it
+	 * passed (read before detaching: they are for this pid).
+	 */
+	(void)notify_init();
+	if ((r = notify_listen_fds(passed, LISTEN_MAX)) < 0)
+		exit(PM_EXIT_FAIL);
+	if (!foreground)
+		notify_detach(PM_EXIT_FAIL);
+
 	lc.port = pm.cfg.port;
 	lc.hosts = hosts;
 	lc.nhosts = nhosts;
+	lc.passed = passed;
+	lc.npassed = (size_t)r;
 	r = listen_open(&lc, pm.lis, LISTEN_MAX, &pm.nlis);
 	if (r == LISTEN_ERR_BIND)
 		exit(PM_EXIT_BIND);
 	if (r != 0)
 		exit(PM_EXIT_FAIL);
+	if (pidfile != NULL && notify_pidfile(pidfile) == -1)
+		fatal(PM_EXIT_FAIL, "pid file %s", pidfile);
 
 	if ((pm.loop = loop_new()) == NULL)
 		fatal(PM_EXIT_FAIL, "loop");
@@ -393,6 +560,7 @@ main(int argc, char *argv[])
 	loop_timer_arm(pm.loop, &pm.netif_timer, PM_NETIF_MS);
 	if (pm_builtin() == -1)
 		exit(PM_EXIT_FAIL);
+	pm.nbuiltin = table_count(pm.table);
 
 	pm.ctx.table = pm.table;
 	pm.ctx.stats = &pm.stats;
@@ -418,10 +586,22 @@ main(int argc, char *argv[])
 	    loop_signal(pm.loop, SIGUSR1, pm_signal, NULL) == -1)
 		fatal(PM_EXIT_FAIL, "signals");
 
-	if (!foreground) {
-		daemonize();
-		log_to_stderr(0);
+	pm_drop(user, chroot_dir);
+
+	if (notify_enabled()) {
+		loop_timer_init(&pm.status_timer, pm_status, NULL);
+		loop_timer_arm(pm.loop, &pm.status_timer, PM_STATUS_MS);
+		if ((pm.wd_ms = notify_watchdog_ms()) > 0) {
+			loop_timer_init(&pm.wd_timer, pm_watchdog, NULL);
+			loop_timer_arm(pm.loop, &pm.wd_timer, pm.wd_ms);
+			log_debug("watchdog: WATCHDOG=1 every %llu ms",
+			    (unsigned long long)pm.wd_ms);
+		}
 	}
+	/* Every socket bound, the table ready: tell whoever waits. */
+	notify_ready(pm_status_text(st, sizeof(st)));
+	if (!foreground)
+		log_to_stderr(0);
 	log_info("started (port %u, %zu sockets%s%s)", pm.cfg.port, pm.nlis,
 	    pm.cfg.insecure ? ", insecure" : "",
 	    pm.cfg.forwarding ? ", forwarding requested (not available yet)" : "");
@@ -433,6 +613,7 @@ main(int argc, char *argv[])
 		r = PM_EXIT_FAIL;
 	} else
 		r = PM_EXIT_OK;
+	notify_stopping();
 	log_info("exiting%s%s", pm.exit_signal ? " on signal " : "",
 	    pm.exit_signal ? strsignal(pm.exit_signal) : "");
 	stream_free(pm.stream);
@@ -441,5 +622,6 @@ main(int argc, char *argv[])
 	table_free(pm.table);
 	netif_free(&pm.ifs);
 	loop_free(pm.loop);
+	notify_exit();
 	return r;
 }
