@@ -25,6 +25,7 @@
 set -u
 
 BUILD=${BUILD:-build}
+[ -d "$BUILD" ] && BUILD=$(cd "$BUILD" && pwd)
 MODE=${BENCH_MODE:-normal}
 TARGETS=${BENCH_TARGETS:-ours rpcbind limit}
 DUR=${BENCH_DURATION:-3}
@@ -129,33 +130,14 @@ pmb() {
 	timeout 120 $CLI "$PMB" "$@" -l "$T" || echo "pmbench $* failed" >&2
 }
 
-inner_normal() {
+# Host one target for the interleaved run: start it, publish its PID, and
+# stay until it is stopped (the namespace goes with us).
+inner_host() {
 	T=$1
-	set -- $SIZES
-	s1=$1 s2=$2 s3=$3
 	start_daemon "$T"
 	wait_daemon 10
-	pmb stat -P "$PID" -x idle
-	if [ "$T" = limit ]; then
-		pmb udp-getport -N -r "$s1" -d "$DUR" -P "$PID"
-		pmb udp-getaddr -N -r "$s1" -d "$DUR" -P "$PID"
-		pmb stat -P "$PID" -x final
-		stop_daemon "$PID"
-		return
-	fi
-	pmb set -n "$s1" -r "$s1" -P "$PID"
-	for ph in udp-getport udp-getaddr tcp-getport tcp-cqc churn dump; do
-		pmb $ph -r "$s1" -d "$DUR" -P "$PID"
-	done
-	pmb set -f "$s1" -n $((s2 - s1)) -r "$s2" -P "$PID"
-	pmb dump -r "$s2" -d "$DUR" -P "$PID"
-	pmb set -f "$s2" -n $((s3 - s2)) -r "$s3" -P "$PID"
-	for ph in udp-getport udp-getaddr tcp-getport churn dump; do
-		pmb $ph -r "$s3" -d "$DUR" -P "$PID"
-	done
-	pmb conns -c "$CONNS" -P "$PID"
-	pmb stat -P "$PID" -x final
-	stop_daemon "$PID"
+	echo "$PID" >"$2.tmp" && mv "$2.tmp" "$2"
+	wait "$PID"
 }
 
 # Total instructions of a callgrind run with N sequential GETPORTs.
@@ -207,7 +189,7 @@ if [ "${1:-}" = --inner ]; then
 	shift
 	inner_setup
 	case $2 in
-	normal) inner_normal "$1" ;;
+	host) inner_host "$1" "$3" ;;
 	callgrind) inner_callgrind "$1" "$3" ;;
 	strace) inner_strace "$1" "$3" "$4" ;;
 	esac
@@ -291,20 +273,108 @@ run_inner() {
 		echo "run.sh: $* failed (exit $?)" >>"$log"
 }
 
-ncpu=$(cpu_list "$(taskset -pc $$ 2>/dev/null | sed 's/.*: *//')" | wc -w)
+cpus=$(cpu_list "$(taskset -pc $$ 2>/dev/null | sed 's/.*: *//')")
+ncpu=$(echo $cpus | wc -w)
+CLI=""
+[ "$ncpu" -ge 2 ] && CLI="taskset -c $(echo $cpus | cut -d' ' -f2)"
+
+# Interleaved run: every target in its namespace at once, each phase run
+# against one target after the other, so that a machine whose load drifts
+# treats them alike.  The client enters the target's namespaces.
+stop_hosts() {
+	for t in $live; do
+		p=$(cat "$work/$t.pid" 2>/dev/null) || continue
+		kill -TERM "$p" 2>/dev/null
+	done
+	for t in $live; do
+		p=$(cat "$work/$t.pid" 2>/dev/null) || continue
+		i=0
+		while kill -0 "$p" 2>/dev/null && [ $i -lt 100 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		kill -KILL "$p" 2>/dev/null
+	done
+	wait
+	live=""
+}
+
+# step WHO PHASE ARGS...: WHO is all or daemons (not the responder).
+order=""
+step() {
+	who=$1
+	shift
+	# Alternate the order from step to step.
+	rev=""
+	for t in $order; do rev="$t $rev"; done
+	order=$rev
+	for t in $order; do
+		[ "$who" = daemons ] && [ "$t" = limit ] && continue
+		p=$(cat "$work/$t.pid")
+		nc=""
+		[ "$t" = limit ] && nc=-N
+		# shellcheck disable=SC2086
+		timeout 120 nsenter -t "$p" -n -m $CLI "$PMB" "$@" $nc -l "$t" \
+		    -P "$p" >>"$res" 2>>"$log" ||
+		    echo "run.sh: $t: pmbench $* failed" >>"$log"
+	done
+}
+
+live=""
 start=$(date +%s)
-for t in $targets; do
-	echo "run.sh: $t ($MODE)" >&2
-	if [ "$MODE" = callgrind ]; then
+if [ "$MODE" = callgrind ]; then
+	for t in $targets; do
+		echo "run.sh: $t ($MODE)" >&2
 		run_inner "$t" callgrind 0
 		run_inner "$t" callgrind "$CALLS"
 		run_inner "$t" strace 0 1
 		run_inner "$t" strace "$CALLS" 1
 		run_inner "$t" strace "$CALLS" 64
-	else
-		run_inner "$t" normal
-	fi
-done
+	done
+else
+	trap 'stop_hosts; rm -rf "$work"' EXIT
+	trap 'exit 1' INT TERM
+	for t in $targets; do
+		timeout 1800 unshare -n -m sh "$SELF" --inner "$t" host \
+		    "$work/$t.pid" >>"$res" 2>>"$log" &
+		live="$live $t"
+	done
+	for t in $targets; do
+		i=0
+		while [ ! -s "$work/$t.pid" ] && [ $i -lt 200 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		if [ -s "$work/$t.pid" ]; then
+			order="$order $t"
+		else
+			echo "run.sh: $t did not start" >>"$log"
+		fi
+	done
+	set -- $SIZES
+	s1=$1 s2=$2 s3=$3
+	echo "run.sh: $order ($MODE, $DUR s per phase)" >&2
+	step all stat -x idle
+	step daemons set -n "$s1" -r "$s1"
+	for ph in udp-getport udp-getaddr; do
+		step all $ph -r "$s1" -d "$DUR"
+	done
+	for ph in tcp-getport tcp-cqc churn dump; do
+		step daemons $ph -r "$s1" -d "$DUR"
+	done
+	step daemons set -f "$s1" -n $((s2 - s1)) -r "$s2"
+	step daemons dump -r "$s2" -d "$DUR"
+	step daemons set -f "$s2" -n $((s3 - s2)) -r "$s3"
+	for ph in udp-getport udp-getaddr; do
+		step all $ph -r "$s3" -d "$DUR"
+	done
+	for ph in tcp-getport churn dump; do
+		step daemons $ph -r "$s3" -d "$DUR"
+	done
+	step daemons conns -c "$CONNS"
+	step all stat -x final
+	stop_hosts
+fi
 secs=$(($(date +%s) - start))
 
 if [ -s "$log" ]; then

@@ -47,15 +47,16 @@ function line(name, n, metric, a, b, c, r1, r2) {
 }
 function phase(name, ph, n, udp,   ln, w, m, i, r1, r2) {
 	if (!(("ours", ph, n, "reqs") in V) && !(("rpcbind", ph, n, "reqs") in V)) return
+	# The responder measured at this size, else at the smallest.
+	ln = (("limit", ph, n, "reqs") in V) ? n : s1
 	split("rps lat cpu rss", m, " ")
 	split("req/s|p50/p99 us|cpu us/req|rss kB after", w, "|")
 	for (i = 1; i <= 4; i++) {
 		r1 = (m[i] == "lat") ? "" : ratio(raw("ours", ph, n, m[i]), raw("rpcbind", ph, n, m[i]))
-		# The responder's figure at the smallest size stands for every size.
-		r2 = (udp && m[i] == "rps") ? ratio(raw("ours", ph, n, "rps"), raw("limit", ph, s1, "rps")) : ""
+		r2 = (udp && m[i] == "rps") ? ratio(raw("ours", ph, n, "rps"), raw("limit", ph, ln, "rps")) : ""
 		if (m[i] == "lat") r1 = ""
 		line(i == 1 ? name : "", i == 1 ? n : "", w[i], cell("ours", ph, n, m[i]),
-		    cell("rpcbind", ph, n, m[i]), udp ? cell("limit", ph, s1, m[i]) : "", r1, r2)
+		    cell("rpcbind", ph, n, m[i]), udp ? cell("limit", ph, ln, m[i]) : "", r1, r2)
 	}
 }
 function mem(name, a, b, c) {
@@ -82,9 +83,10 @@ $1 == "result" {
 
 END {
 	print hdr
-	printf "%s s per timed phase (after a short warm-up); UDP 4 sockets x 16 calls in flight,", dur
-	printf " TCP 4 connections x 1 call, connect-query-close 4 at a time, churn 8 in flight,"
-	printf " DUMP 2 connections; 'limit' is a trivial UDP responder (fixed reply)\n\n"
+	printf "%s s per timed phase after a short warm-up, targets interleaved phase by phase;\n", dur
+	printf "UDP: 4 sockets x 16 calls in flight; TCP: 4 connections x 1 call; connect-query-close:\n"
+	printf "4 at a time; churn: 8 in flight; DUMP: 2 connections.  limit: a trivial UDP responder\n"
+	printf "(recvmmsg/sendmmsg, fixed reply).  cpu us/req: daemon utime+stime per call.\n\n"
 	line("phase", "regs", "metric", "ours", "rpcbind", "limit", "ours/rpcb", "ours/limit")
 	phase("UDP GETPORT v2", "udp-getport", s1, 1)
 	phase("UDP GETADDR v4", "udp-getaddr", s1, 1)
