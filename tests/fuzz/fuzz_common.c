@@ -215,8 +215,18 @@ fz_set_caller(struct caller *c, unsigned which, int stream)
 		c->uid = which == FZ_C_LOCAL_ROOT ? 0 :
 		    which == FZ_C_LOCAL_USER ? 1000 : (uid_t)0x80000000u;
 		c->pid = which == FZ_C_LOCAL_USER ? 4321 : 1;
+		c->netns = which == FZ_C_LOCAL_NOCRED ? 0 :
+		    which == FZ_C_LOCAL_BIGUID ? TE_NETNS_OTHER : TE_NETNS_SAME;
 		break;
 	}
+}
+
+/* The access lists deny remote callers only (never loopback or local). */
+static void
+fz_restrict(struct caller *c)
+{
+	if (!caller_is_local(c))
+		c->restricted = 1;
 }
 
 /* The forwarding hook: check what dispatch hands over, then take or fail. */
@@ -257,6 +267,26 @@ fz_fwd(void *arg, const struct caller *c, const struct fwd_request *fr)
 	    env->req[3]))
 		fz_fail("forward xid is not the request's");
 	return env->fwd_fail ? -1 : 0;
+}
+
+/*
+ * The lookup hook: every service registered by a process (pid known) is
+ * found gone, as the reaper would find it, and removed.
+ */
+static int
+fz_check(void *arg, const struct table_entry *te)
+{
+	struct fz_env	*env = arg;
+
+	if (te == NULL)
+		fz_fail("lookup hook called without an entry");
+	if (te->flags & TE_BUILTIN)
+		return 0;
+	if (te->pid == 0)
+		return 0;
+	table_remove(env->table, te);
+	env->reaped++;
+	return 1;
 }
 
 static void
@@ -308,7 +338,7 @@ fz_prefill_stats(struct stats *st, int full)
 }
 
 void
-fz_setup(struct fz_env *env, uint8_t sel, int stream)
+fz_setup(struct fz_env *env, uint8_t sel, uint8_t sel2, int stream)
 {
 	memset(env, 0, sizeof(*env));
 	fz_init_ifs();
@@ -330,7 +360,11 @@ fz_setup(struct fz_env *env, uint8_t sel, int stream)
 	env->ctx.now = FZ_NOW;
 	env->ctx.fwd = env->cfg.forwarding ? fz_fwd : NULL;
 	env->ctx.fwd_arg = env;
+	env->ctx.check = (sel2 & FZ_F2_REAP) ? fz_check : NULL;
+	env->ctx.check_arg = env;
 	fz_set_caller(&env->caller, sel & 0x0f, stream);
+	if (sel2 & FZ_F2_RESTRICT)
+		fz_restrict(&env->caller);
 }
 
 void
@@ -422,8 +456,8 @@ fz_more(struct xdr_dec *d, const char *what)
 
 /* The results of a successful call, decoded the way a client would. */
 static void
-fz_check_results(struct fz_env *env, struct xdr_dec *d, uint32_t vers,
-    uint32_t proc)
+fz_check_results(struct fz_env *env, const struct caller *c,
+    struct xdr_dec *d, uint32_t vers, uint32_t proc)
 {
 	const uint8_t	*p;
 	uint32_t	 n, i, k;
@@ -440,11 +474,16 @@ fz_check_results(struct fz_env *env, struct xdr_dec *d, uint32_t vers,
 				fz_fail("v2 SET/UNSET: no bool");
 			break;
 		case PMAPPROC_GETPORT:
-			if (fz_u32(d, "v2 GETPORT") > 65535)
+			n = fz_u32(d, "v2 GETPORT");
+			if (n > 65535)
 				fz_fail("v2 GETPORT: port over 65535");
+			if (c->restricted && n != 0)
+				fz_fail("v2 GETPORT told a restricted caller");
 			break;
 		case PMAPPROC_DUMP:
 			while (fz_more(d, "v2 DUMP")) {
+				if (c->restricted)
+					fz_fail("v2 DUMP to a restricted caller");
 				(void)fz_u32(d, "v2 DUMP prog");
 				(void)fz_u32(d, "v2 DUMP vers");
 				n = fz_u32(d, "v2 DUMP prot");
@@ -474,6 +513,11 @@ fz_check_results(struct fz_env *env, struct xdr_dec *d, uint32_t vers,
 		break;
 	case RPCBPROC_GETADDR:
 	case RPCBPROC_GETVERSADDR:
+		if (c->restricted && (xdr_get_u32(d, &n) == -1 || n != 0))
+			fz_fail("GETADDR told a restricted caller");
+		if (!c->restricted)
+			fz_str(d, FZ_STR_MAX, "address");
+		break;
 	case RPCBPROC_TADDR2UADDR:
 		fz_str(d, FZ_STR_MAX, "address");
 		break;
@@ -486,9 +530,10 @@ fz_check_results(struct fz_env *env, struct xdr_dec *d, uint32_t vers,
 			fz_str(d, PM_OWNER_MAX, "DUMP owner");
 			count++;
 		}
-		if (count != table_count(env->table))
-			fz_fail("v%u DUMP lists %zu of %zu entries", vers,
-			    count, table_count(env->table));
+		if (count != (c->restricted ? 0 : table_count(env->table)))
+			fz_fail("v%u DUMP lists %zu of %zu entries%s", vers,
+			    count, table_count(env->table),
+			    c->restricted ? " (restricted)" : "");
 		break;
 	case RPCBPROC_CALLIT:
 	case RPCBPROC_INDIRECT:
@@ -507,6 +552,8 @@ fz_check_results(struct fz_env *env, struct xdr_dec *d, uint32_t vers,
 		break;
 	case RPCBPROC_GETADDRLIST:
 		while (fz_more(d, "GETADDRLIST")) {
+			if (c->restricted)
+				fz_fail("GETADDRLIST to a restricted caller");
 			fz_str(d, FZ_STR_MAX, "GETADDRLIST maddr");
 			fz_str(d, PM_NETID_MAX, "GETADDRLIST netid");
 			n = fz_u32(d, "GETADDRLIST semantics");
@@ -519,8 +566,14 @@ fz_check_results(struct fz_env *env, struct xdr_dec *d, uint32_t vers,
 	case RPCBPROC_GETSTAT:
 		for (k = 0; k < 3; k++) {
 			for (i = 0; i < RPCBSTAT_HIGHPROC + 2; i++)
-				(void)fz_u32(d, "GETSTAT counters");
+				if (fz_u32(d, "GETSTAT counters") != 0 &&
+				    c->restricted)
+					fz_fail("GETSTAT counters to a "
+					    "restricted caller");
 			for (n = 0; fz_more(d, "GETSTAT addr"); n++) {
+				if (c->restricted)
+					fz_fail("GETSTAT list to a restricted "
+					    "caller");
 				for (i = 0; i < 4; i++)
 					(void)fz_u32(d, "GETSTAT addr");
 				fz_str(d, PM_NETID_MAX, "GETSTAT addr netid");
@@ -528,6 +581,9 @@ fz_check_results(struct fz_env *env, struct xdr_dec *d, uint32_t vers,
 			if (n > STATS_LIST_MAX)
 				fz_fail("GETSTAT: %u lookups listed", n);
 			for (n = 0; fz_more(d, "GETSTAT rmt"); n++) {
+				if (c->restricted)
+					fz_fail("GETSTAT list to a restricted "
+					    "caller");
 				for (i = 0; i < 6; i++)
 					(void)fz_u32(d, "GETSTAT rmt");
 				fz_str(d, PM_NETID_MAX, "GETSTAT rmt netid");
@@ -543,8 +599,8 @@ fz_check_results(struct fz_env *env, struct xdr_dec *d, uint32_t vers,
 
 /* A reply to req: the header decodes, the xid matches, the results fit. */
 static void
-fz_check_reply(struct fz_env *env, const uint8_t *req, size_t len,
-    const struct xdr_enc *e)
+fz_check_reply(struct fz_env *env, const struct caller *c, const uint8_t *req,
+    size_t len, const struct xdr_enc *e)
 {
 	struct xdr_dec	 d;
 	struct rpc_reply rep;
@@ -590,7 +646,7 @@ fz_check_reply(struct fz_env *env, const uint8_t *req, size_t len,
 	proc = fz_be32(req + 20);
 	if (vers < PMAP_VERS_LOW || vers > PMAP_VERS_HIGH)
 		fz_fail("SUCCESS for version %u", vers);
-	fz_check_results(env, &d, vers, proc);
+	fz_check_results(env, c, &d, vers, proc);
 	if (d.left != 0)
 		fz_fail("%zu bytes after the results of v%u proc %u", d.left,
 		    vers, proc);
@@ -604,6 +660,7 @@ fz_dispatch_one(struct fz_env *env, const struct caller *c,
 	static uint8_t	udpbuf[PM_UDP_MAX];
 	struct xdr_enc	e;
 	uint64_t	gen = table_generation(env->table);
+	unsigned	reaped = env->reaped;
 	int		r, dgram = xprt_is_dgram(c->xprt);
 
 	if (dgram)
@@ -616,12 +673,15 @@ fz_dispatch_one(struct fz_env *env, const struct caller *c,
 	if (r != 0 && r != 1)
 		fz_fail("dispatch returned %d", r);
 	if (r == 1)
-		fz_check_reply(env, req, len, &e);
-	if ((table_generation(env->table) != gen) != (env->ctx.changed != 0))
+		fz_check_reply(env, c, req, len, &e);
+	/* the lookup hook's removals are the shell's, not the caller's */
+	if (env->reaped == reaped && (table_generation(env->table) != gen) !=
+	    (env->ctx.changed != 0))
 		fz_fail("table %schanged, ctx.changed %d",
 		    table_generation(env->table) != gen ? "" : "un",
 		    env->ctx.changed);
-	if (env->ctx.changed && !caller_is_local(c) && !env->cfg.insecure)
+	if (env->ctx.changed && ((!caller_is_local(c) && !env->cfg.insecure) ||
+	    c->restricted))
 		fz_fail("a remote caller changed the table");
 	if (!dgram)
 		xdr_enc_free(&e);
@@ -629,10 +689,17 @@ fz_dispatch_one(struct fz_env *env, const struct caller *c,
 	env->reqlen = 0;
 }
 
+/* The key of an entry, copied out (a lookup hook may remove the entry). */
+struct fz_key {
+	uint32_t	prog, vers;
+	char		netid[PM_NETID_MAX + 1];
+	char		uaddr[PM_UADDR_MAX + 1];
+};
+
 /* A call to 100000 with an rpcb or pmap argument, from our own encoder. */
 static size_t
 fz_build(uint8_t *buf, size_t cap, uint32_t xid, uint32_t vers, uint32_t proc,
-    const struct table_entry *te, const char *netid)
+    const struct fz_key *k)
 {
 	struct xdr_enc	e;
 	struct rpc_auth	none = { AUTH_NONE_FLAVOR, 0, NULL };
@@ -640,17 +707,17 @@ fz_build(uint8_t *buf, size_t cap, uint32_t xid, uint32_t vers, uint32_t proc,
 
 	xdr_enc_init(&e, buf, cap);
 	rpcmsg_encode_call(&e, xid, PMAP_PROG, vers, proc, &none);
-	if (te != NULL && vers == PMAP_VERS) {
-		xdr_put_u32(&e, te->prog);
-		xdr_put_u32(&e, te->vers);
-		xdr_put_u32(&e, strcasecmp(te->netid, "tcp") == 0 ?
+	if (k != NULL && vers == PMAP_VERS) {
+		xdr_put_u32(&e, k->prog);
+		xdr_put_u32(&e, k->vers);
+		xdr_put_u32(&e, strcasecmp(k->netid, "tcp") == 0 ?
 		    IPPROTO_TCP_NUM : IPPROTO_UDP_NUM);
-		port = uaddr_port(te->uaddr);
+		port = uaddr_port(k->uaddr);
 		xdr_put_u32(&e, port < 0 ? 0 : (uint32_t)port);
-	} else if (te != NULL) {
-		xdr_put_u32(&e, te->prog);
-		xdr_put_u32(&e, te->vers);
-		xdr_put_string(&e, netid);
+	} else if (k != NULL) {
+		xdr_put_u32(&e, k->prog);
+		xdr_put_u32(&e, k->vers);
+		xdr_put_string(&e, k->netid);
 		xdr_put_string(&e, "");
 		xdr_put_string(&e, "fuzz");
 	}
@@ -669,40 +736,47 @@ fz_follow_up(struct fz_env *env)
 	static const unsigned lookers[] = { FZ_C_UDP_REMOTE, FZ_C_TCP6_REMOTE,
 	    FZ_C_UDP6_REMOTE, FZ_C_LOCAL_USER };
 	const struct table_entry *te, *last = NULL;
+	struct fz_key	 k;
 	struct caller	 c;
 	uint8_t		 buf[512];
 	uint64_t	 gen = table_generation(env->table);
+	unsigned	 reaped = env->reaped;
 	size_t		 n, i;
 
 	for (te = table_first(env->table); te != NULL; te = table_next(te))
 		last = te;
 	if (last == NULL)
 		return;
+	k.prog = last->prog;
+	k.vers = last->vers;
+	snprintf(k.netid, sizeof(k.netid), "%s", last->netid);
+	snprintf(k.uaddr, sizeof(k.uaddr), "%s", last->uaddr);
+
 	n = fz_build(buf, sizeof(buf), 0xf0000001u, PMAP_VERS, PMAPPROC_DUMP,
-	    NULL, NULL);
+	    NULL);
 	fz_dispatch_one(env, &env->caller, buf, n);
 	n = fz_build(buf, sizeof(buf), 0xf0000002u, RPCBVERS_4, RPCBPROC_DUMP,
-	    NULL, NULL);
+	    NULL);
 	fz_dispatch_one(env, &env->caller, buf, n);
 	n = fz_build(buf, sizeof(buf), 0xf0000003u, PMAP_VERS,
-	    PMAPPROC_GETPORT, last, NULL);
+	    PMAPPROC_GETPORT, &k);
 	fz_dispatch_one(env, &env->caller, buf, n);
 	for (i = 0; i < sizeof(lookers) / sizeof(lookers[0]); i++) {
 		fz_set_caller(&c, lookers[i], 0);
 		n = fz_build(buf, sizeof(buf), 0xf0000010u + i, RPCBVERS_4,
-		    RPCBPROC_GETADDR, last, last->netid);
+		    RPCBPROC_GETADDR, &k);
 		fz_dispatch_one(env, &c, buf, n);
 		n = fz_build(buf, sizeof(buf), 0xf0000020u + i, RPCBVERS_3,
-		    RPCBPROC_GETADDR, last, last->netid);
+		    RPCBPROC_GETADDR, &k);
 		fz_dispatch_one(env, &c, buf, n);
 		n = fz_build(buf, sizeof(buf), 0xf0000030u + i, RPCBVERS_4,
-		    RPCBPROC_GETVERSADDR, last, last->netid);
+		    RPCBPROC_GETVERSADDR, &k);
 		fz_dispatch_one(env, &c, buf, n);
 		n = fz_build(buf, sizeof(buf), 0xf0000040u + i, RPCBVERS_4,
-		    RPCBPROC_GETADDRLIST, last, last->netid);
+		    RPCBPROC_GETADDRLIST, &k);
 		fz_dispatch_one(env, &c, buf, n);
 	}
-	if (table_generation(env->table) != gen)
+	if (table_generation(env->table) != gen && env->reaped == reaped)
 		fz_fail("a lookup changed the table");
 }
 
@@ -724,7 +798,7 @@ fz_run_dispatch(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return;
-	fz_setup(&env, data[0], 0);
+	fz_setup(&env, data[0], size > 1 ? data[1] : 0, 0);
 	fz_request(&env, data, size);
 	fz_teardown(&env);
 }
@@ -792,17 +866,17 @@ fz_run_record(const uint8_t *data, size_t size)
 	uint8_t		 sel;
 	int		 rs, broken = 0;
 
-	if (size < 2 || size < 2 + (size_t)data[1])
+	if (size < 3 || size < 3 + (size_t)data[2])
 		return;
 	sel = data[0];
-	nchunks = data[1];
-	chunks = data + 2;
-	in = data + 2 + nchunks;
-	len = size - 2 - nchunks;
+	nchunks = data[2];
+	chunks = data + 3;
+	in = data + 3 + nchunks;
+	len = size - 3 - nchunks;
 	max_record = (sel & FZ_F_SMALL) ? 128 : PM_REQUEST_MAX;
 	max_frags = (sel & FZ_F_SMALL) ? 3 : 16;
 
-	fz_setup(&env, sel & ~FZ_F_FWDFAIL, 1);
+	fz_setup(&env, sel & ~FZ_F_FWDFAIL, data[1], 1);
 	rm_init(&rm, max_record, max_frags);
 	ref.p = in;
 	ref.left = len;

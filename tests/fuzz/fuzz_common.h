@@ -5,8 +5,9 @@
  * tests/unit/test_fuzz_regress.c, which replays the inputs that once broke
  * something through the same code.
  *
- * The first byte of an input (for fuzz_dispatch the top byte of the xid,
- * so the corpus files stay real RPC messages) selects:
+ * The first two bytes of an input (for fuzz_dispatch the top bytes of the
+ * xid, so the corpus files stay real RPC messages) select:
+ *  byte 0
  *	bits 0-3	the caller (FZ_C_*)
  *	bit 4		-i: SET/UNSET accepted from other hosts
  *	bit 5		-r: forwarding on, with a forwarding hook
@@ -14,6 +15,10 @@
  *			record buffer whenever the connection is idle)
  *	bit 7		fuzz_dispatch: every statistics list full;
  *			fuzz_record: small record limits
+ *  byte 1
+ *	bit 0		a lookup hook that finds every service registered
+ *			with a pid gone, and removes it (the reaper)
+ *	bit 1		a remote caller is restricted by the access lists
  */
 #ifndef FUZZ_COMMON_H
 #define FUZZ_COMMON_H
@@ -50,6 +55,9 @@ enum fz_caller {
 #define FZ_F_FULLSTATS	0x80u
 #define FZ_F_SMALL	0x80u
 
+#define FZ_F2_REAP	0x01u
+#define FZ_F2_RESTRICT	0x02u
+
 #define FZ_NOW		1700000000u	/* what GETTIME must answer */
 
 struct fz_env {
@@ -62,13 +70,14 @@ struct fz_env {
 	const uint8_t		*req;
 	size_t			 reqlen;
 	int			 fwd_fail;
+	unsigned		 reaped;	/* entries the lookup hook removed */
 };
 
 /*
- * A fresh context for an input with this selector byte; stream != 0
+ * A fresh context for an input with these selector bytes; stream != 0
  * turns a datagram caller into its stream twin (UDP -> TCP).
  */
-void	fz_setup(struct fz_env *, uint8_t sel, int stream);
+void	fz_setup(struct fz_env *, uint8_t sel, uint8_t sel2, int stream);
 void	fz_teardown(struct fz_env *);
 
 /*
@@ -84,7 +93,10 @@ void	fz_check_table(struct fz_env *);
 /* The interfaces the context merges addresses with. */
 const struct iflist *fz_iflist(void);
 
-/* Replay one fuzz_dispatch / fuzz_record / fuzz_xdr input. */
+/*
+ * Replay one input.  fuzz_record's: selector bytes 0 and 1, a byte n, n
+ * chunk sizes (0: the rest), then the stream.
+ */
 void	fz_run_dispatch(const uint8_t *data, size_t size);
 void	fz_run_record(const uint8_t *data, size_t size);
 void	fz_run_codec(const uint8_t *data, size_t size);

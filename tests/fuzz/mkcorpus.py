@@ -10,10 +10,12 @@ Input formats (see tests/fuzz/fuzz_common.h):
              (the top byte of the xid) selects the caller and the settings:
              bits 0-3 caller (table in fuzz_common.h), bit 4 -i (insecure),
              bit 5 -r (forwarding), bit 6 the forwarding hook fails, bit 7
-             every statistics list full.  The
+             every statistics list full.  Its second byte: bit 0 a lookup
+             hook that removes services registered with a pid (the
+             reaper), bit 1 a remote caller restricted by the access lists.  The
              captured xid's top byte is rewritten to the caller the request
              really came from.
-  record/    a selector byte as above, a byte n, n chunk sizes, then the
+  record/    two selector bytes as above, a byte n, n chunk sizes, then the
              byte stream a client sent on one TCP or AF_LOCAL connection
              (record marking included).
   xdr/       a mode byte (0 getters, 1 puts, 2 headers, 3 universal
@@ -32,6 +34,7 @@ C_UDP6_PRIV, C_UDP6_UNPRIV, C_UDP6_REMOTE = 6, 7, 8
 C_TCP6_PRIV, C_TCP6_UNPRIV, C_TCP6_REMOTE = 9, 10, 11
 C_LOCAL_ROOT, C_LOCAL_USER, C_LOCAL_NOCRED, C_LOCAL_BIGUID = 12, 13, 14, 15
 F_INSECURE, F_FORWARD, F_FWDFAIL, F_FULLSTATS = 0x10, 0x20, 0x40, 0x80
+F2_REAP, F2_RESTRICT = 0x01, 0x02
 
 PROCS = {
     2: ["null", "set", "unset", "getport", "dump", "callit"],
@@ -115,8 +118,8 @@ def auth_sys(uid=0, gid=0, machine="localhost", gids=(), stamp=0x5eed):
 
 
 def call(sel, prog, vers, proc, args=b"", cred=None, verf=None, rpcvers=2,
-         xid=0x1234):
-    xid = (sel << 24) | (xid & 0xffffff)
+         xid=0x1234, sel2=0):
+    xid = (sel << 24) | (sel2 << 16) | (xid & 0xffff)
     return (u32(xid) + u32(0) + u32(rpcvers) + u32(prog) + u32(vers) +
             u32(proc) + (cred if cred is not None else auth_none()) +
             (verf if verf is not None else auth_none()) + args)
@@ -256,6 +259,27 @@ def handmade():
     v["v2_05_callit_ypset"] = call(U | F_FORWARD, P, 2, 5, rmtargs(100007, 2, 2))
     v["v2_05_callit_bigargs"] = call(U | F_FORWARD, P, 2, 5,
                                      rmtargs(0x20000099, 1, 1, b"A" * 8700))
+    # restricted remote callers (access lists), and the reaper's lookup hook
+    for name, (ver, proc, args) in {
+            "v2_03_getport": (2, 3, pmap(100003, 3, 17, 0)),
+            "v2_04_dump": (2, 4, b""),
+            "v2_01_set": (2, 1, pmap(0x20000300, 1, 17, 3000)),
+            "v2_05_callit": (2, 5, rmtargs(0x20000099, 1, 0)),
+            "v3_03_getaddr": (3, 3, rpcb(100003, 3, "udp", "")),
+            "v4_04_dump": (4, 4, b""),
+            "v4_09_getversaddr": (4, 9, rpcb(100003, 3, "udp", "")),
+            "v4_11_getaddrlist": (4, 11, rpcb(100003, 3, "udp", "")),
+            "v4_12_getstat": (4, 12, b""),
+            "v4_06_gettime": (4, 6, b"")}.items():
+        v[name + "_restricted"] = call(C_UDP_REMOTE | F_INSECURE | F_FORWARD, P, ver,
+                                       proc, args, sel2=F2_RESTRICT)
+    v["v4_03_getaddr_reaped"] = call(U, P, 4, 3, rpcb(100024, 1, "udp", ""), sel2=F2_REAP)
+    v["v2_03_getport_reaped_fallback"] = call(U, P, 2, 3, pmap(0x20000099, 2, 17, 0),
+                                              sel2=F2_REAP)
+    v["v4_09_getversaddr_reaped"] = call(C_UDP6_UNPRIV, P, 4, 9,
+                                         rpcb(0x20000099, 1, "udp6", ""), sel2=F2_REAP)
+    v["v4_01_set_then_reaped"] = call(C_LOCAL_USER, P, 4, 1,
+                                      rpcb(0x20000600, 1, "udp", "0.0.0.0.40.1"), sel2=F2_REAP)
     # statistics with every list at its bound
     v["v4_12_getstat_fullstats_udp"] = call(U | F_FULLSTATS, P, 4, 12)
     v["v4_12_getstat_fullstats_tcp"] = call(T | F_FULLSTATS, P, 4, 12)
@@ -363,7 +387,7 @@ class Writer:
         sel = selector(transport, srcport)
         if d is not None and (d[0], d[1]) in FORWARDING:
             sel |= F_FORWARD
-        msg = bytes([sel]) + msg[1:]
+        msg = bytes([sel, 0]) + msg[2:]
         name = ("v%d_%02d_%s_%s" % (d[0], d[1], d[2], transport)) if d \
             else "other_" + transport
         self.put("dispatch", name, msg, ("d", sel, msg[4:]))
@@ -378,7 +402,7 @@ class Writer:
             sel |= F_FORWARD
         parts = ["v%d_%02d" % (p[0], p[1]) if p else "x" for p in procs[:3]]
         name = "%s_%s" % (transport, "+".join(parts))
-        blob = bytes([sel, len(chunks)]) + bytes(chunks) + data
+        blob = bytes([sel, 0, len(chunks)]) + bytes(chunks) + data
         key = ("r", sel, tuple(r[4:] for r in recs), tuple(chunks))
         self.put("record", name, blob, key)
 
@@ -440,11 +464,21 @@ def add_handmade(w):
         "huge_header": (T, (2,), u32(0xffffffff) + d),
         "len_9001": (T, (3,), u32(0x80000000 | 9001) + d),
         "partial_header": (T, (1,), record(d) + b"\x80\0"),
+        "restricted_remote": ((C_TCP_REMOTE, F2_RESTRICT), (9,), record(
+            call(0, 100000, 2, 4)) + record(call(0, 100000, 4, 12)) + record(
+                call(0, 100000, 4, 11, rpcb(100003, 3, "tcp", "")))),
+        "reap_then_dump": ((C_LOCAL_USER, F2_REAP), (0,), record(
+            call(0, 100000, 4, 3, rpcb(100024, 1, "local", ""))) + record(
+                call(0, 100000, 4, 3, rpcb(0x20000099, 1, "local", ""))) +
+            record(call(0, 100000, 3, 4))),
         "bigcallit": (C_UDP_PRIV | F_FORWARD, (200,), record(
             call(T | F_FORWARD, 100000, 2, 5, rmtargs(0x20000099, 1, 1, b"A" * 8900)))),
     }
     for name, (sel, chunks, data) in seeds.items():
-        blob = bytes([sel, len(chunks)]) + bytes(chunks) + data
+        sel2 = 0
+        if isinstance(sel, tuple):
+            sel, sel2 = sel
+        blob = bytes([sel, sel2, len(chunks)]) + bytes(chunks) + data
         w.put("record", "hand_" + name, blob, ("r", blob))
     # fuzz_xdr: mode byte 0 getters, 1 puts, 2 headers, 3 universal addresses
     xdr = {
