@@ -3,13 +3,17 @@
 #   make            build the daemon and the clients into $(BUILD)/
 #   make run        install build dependencies, build, run portmap -f on port 111
 #   make check      install test dependencies, build, run every test
-#   make install    PREFIX, DESTDIR, SBINDIR, MANDIR, SYSTEMDUNITDIR
+#   make install    PREFIX, DESTDIR, SBINDIR, MANDIR, SYSTEMDUNITDIR, SYSCONFDIR,
+#                   INITDIR, SYSUSERSDIR, FORCE=1 (see scripts/install.sh)
 #   SANITIZE=address,undefined   build (in its own directory) with sanitizers
 
 PREFIX		?= /usr/local
 SBINDIR		?= $(PREFIX)/sbin
 MANDIR		?= $(PREFIX)/share/man
 SYSTEMDUNITDIR	?= /lib/systemd/system
+SYSCONFDIR	?= /etc
+INITDIR		?= $(SYSCONFDIR)/init.d
+SYSUSERSDIR	?= /usr/lib/sysusers.d
 
 CC		?= cc
 WARNINGS	 = -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
@@ -117,17 +121,18 @@ check-unit: tests
 check-integration: tests
 	BUILD=$(BUILD) ONLY=integration sh tests/run.sh
 
+# install/uninstall: scripts/install.sh (it says what goes where, and how
+# an existing rpcbind alias portmap.service is handled; FORCE=1 replaces it).
+INSTALL_ENV	 = DESTDIR="$(DESTDIR)" BUILD="$(BUILD)" SBINDIR="$(SBINDIR)" \
+		   MANDIR="$(MANDIR)" SYSTEMDUNITDIR="$(SYSTEMDUNITDIR)" \
+		   SYSCONFDIR="$(SYSCONFDIR)" INITDIR="$(INITDIR)" \
+		   SYSUSERSDIR="$(SYSUSERSDIR)" FORCE="$(FORCE)"
+
 install: all
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
-	install -m 755 $(BINS) $(DESTDIR)$(SBINDIR)/
-	for m in man/*.8; do [ -f "$$m" ] && install -m 644 "$$m" $(DESTDIR)$(MANDIR)/man8/; done; true
-	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
-	install -m 644 portmap.service $(DESTDIR)$(SYSTEMDUNITDIR)/
+	$(INSTALL_ENV) sh scripts/install.sh install
 
 uninstall:
-	for b in $(MAINS); do rm -f $(DESTDIR)$(SBINDIR)/$$b; done
-	for m in man/*.8; do rm -f $(DESTDIR)$(MANDIR)/man8/$$(basename $$m); done
-	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/portmap.service
+	$(INSTALL_ENV) sh scripts/install.sh uninstall
 
 # Fuzzing: libFuzzer targets (clang, ASan+UBSan) in build-fuzz/, each run on
 # a copy of tests/fuzz/corpus for its share of FUZZ_SECONDS; fails on any
