@@ -16,7 +16,7 @@ build_pkgs="gcc make pkg-config libtirpc-dev libsystemd-dev"
 test_pkgs="$build_pkgs libcmocka-dev rpcbind nfs-common nfs-kernel-server tshark \
 iproute2 util-linux procps mandoc python3 jq systemd valgrind clang libclang-rt-14-dev \
 psmisc"
-bench_pkgs="$test_pkgs"
+bench_pkgs="$test_pkgs strace"
 
 case "$what" in
 build) pkgs=$build_pkgs ;;
