@@ -94,6 +94,27 @@ struct udp_srv	*udp_new(struct loop *, srv_handler_fn, void *arg,
 		    struct xprt_stats *);
 int		 udp_add(struct udp_srv *, const struct listener *);	/* 0/-1 */
 void		 udp_free(struct udp_srv *);
+/*
+ * Replies sent later (additive, for forwarding): where a request arrived,
+ * the listener and the local address it was sent to.  Plain data: a copy
+ * can be kept until the answer is ready.
+ */
+struct udp_origin {
+	int		fd;		/* the listener */
+	int		family;		/* AF_INET, AF_INET6, or 0: no local address */
+	uint8_t		local[16];	/* the reply's source */
+	unsigned	ifindex;	/* IPv6 */
+};
+/* During a handler call: the origin of the request being handled.  0/-1. */
+int		 udp_origin(const struct udp_srv *, struct udp_origin *);
+/*
+ * Send len bytes (at most PM_UDP_MAX) to peer through the listener of o,
+ * from o's local address.  -1 when that listener is not (or no longer) one
+ * of ours, or sending failed (counted as a send error).
+ */
+int		 udp_send(struct udp_srv *, const struct udp_origin *,
+		    const struct sockaddr *peer, socklen_t peerlen,
+		    const void *buf, size_t len);
 
 /* stream.c: TCP and AF_LOCAL connections. */
 struct stream_cfg {
@@ -113,11 +134,11 @@ struct stream_srv *stream_new(struct loop *, const struct stream_cfg *,
 int		 stream_add(struct stream_srv *, const struct listener *); /* 0/-1 */
 void		 stream_free(struct stream_srv *);	/* closes connections */
 /*
- * Accept hook (additive): fn sees each new connection's caller, after its
- * SO_PEERCRED credentials are in, and may fill in what the shell knows
- * of the peer (caller.netns).  NULL fn: none.
+ * Accept hook (additive): fn sees each new AF_LOCAL connection (its fd
+ * and caller, SO_PEERCRED credentials in) and may fill in what the shell
+ * knows of the peer (caller.netns).  NULL fn: none.
  */
-typedef void	(*stream_peer_fn)(void *arg, struct caller *);
+typedef void	(*stream_peer_fn)(void *arg, int fd, struct caller *);
 void		 stream_set_peer_hook(struct stream_srv *, stream_peer_fn,
 		    void *arg);
 

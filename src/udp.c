@@ -47,6 +47,9 @@ struct udp_srv {
 	union udp_ctl		 ctl[UDP_BATCH];
 	union udp_ctl		 sctl;
 	uint8_t			 reply[PM_UDP_MAX];
+	/* the request being handled, for udp_origin() */
+	const struct udp_sock	*cur_sock;
+	const struct msghdr	*cur_msg;
 	struct ratelim		 rl_trunc, rl_send, rl_recv;
 };
 
@@ -92,43 +95,101 @@ udp_free(struct udp_srv *u)
 }
 
 /*
- * Build the control message for the reply: the local address the request
- * was sent to becomes the reply's source.  Returns its length, 0 for none.
+ * Where a request arrived: the local address it was sent to becomes the
+ * source of its reply (and of a reply sent later, udp_send()).
  */
-static size_t
-udp_reply_ctl(struct udp_srv *u, const struct msghdr *rm)
+static void
+udp_origin_of(const struct udp_sock *s, const struct msghdr *rm,
+    struct udp_origin *o)
 {
-	struct cmsghdr		*c, *o;
+	struct cmsghdr		*c;
 	struct in_pktinfo	 pi;
 	struct in6_pktinfo	 pi6;
 
-	memset(&u->sctl, 0, sizeof(u->sctl));
-	o = (struct cmsghdr *)u->sctl.buf;
+	memset(o, 0, sizeof(*o));
+	o->fd = s->fd;
 	for (c = CMSG_FIRSTHDR(rm); c != NULL; c = CMSG_NXTHDR((struct msghdr *)rm, c)) {
 		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO &&
 		    c->cmsg_len >= CMSG_LEN(sizeof(pi))) {
 			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
 			/* spec_dst: our address, even for a broadcast request */
-			pi.ipi_ifindex = 0;
-			pi.ipi_addr.s_addr = 0;
-			o->cmsg_level = IPPROTO_IP;
-			o->cmsg_type = IP_PKTINFO;
-			o->cmsg_len = CMSG_LEN(sizeof(pi));
-			memcpy(CMSG_DATA(o), &pi, sizeof(pi));
-			return CMSG_SPACE(sizeof(pi));
+			o->family = AF_INET;
+			memcpy(o->local, &pi.ipi_spec_dst, 4);
+			return;
 		}
 		if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO &&
 		    c->cmsg_len >= CMSG_LEN(sizeof(pi6))) {
 			memcpy(&pi6, CMSG_DATA(c), sizeof(pi6));
 			if (IN6_IS_ADDR_MULTICAST(&pi6.ipi6_addr))
-				return 0;	/* the kernel picks the source */
-			o->cmsg_level = IPPROTO_IPV6;
-			o->cmsg_type = IPV6_PKTINFO;
-			o->cmsg_len = CMSG_LEN(sizeof(pi6));
-			memcpy(CMSG_DATA(o), &pi6, sizeof(pi6));
-			return CMSG_SPACE(sizeof(pi6));
+				return;	/* the kernel picks the source */
+			o->family = AF_INET6;
+			memcpy(o->local, &pi6.ipi6_addr, 16);
+			o->ifindex = pi6.ipi6_ifindex;
+			return;
 		}
 	}
+}
+
+/* The control message that sets a reply's source; its length, 0 for none. */
+static size_t
+udp_origin_ctl(struct udp_srv *u, const struct udp_origin *o)
+{
+	struct cmsghdr		*c;
+	struct in_pktinfo	 pi;
+	struct in6_pktinfo	 pi6;
+
+	memset(&u->sctl, 0, sizeof(u->sctl));
+	c = (struct cmsghdr *)u->sctl.buf;
+	switch (o->family) {
+	case AF_INET:
+		memset(&pi, 0, sizeof(pi));
+		memcpy(&pi.ipi_spec_dst, o->local, 4);
+		c->cmsg_level = IPPROTO_IP;
+		c->cmsg_type = IP_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+		return CMSG_SPACE(sizeof(pi));
+	case AF_INET6:
+		memset(&pi6, 0, sizeof(pi6));
+		memcpy(&pi6.ipi6_addr, o->local, 16);
+		pi6.ipi6_ifindex = o->ifindex;
+		c->cmsg_level = IPPROTO_IPV6;
+		c->cmsg_type = IPV6_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(pi6));
+		memcpy(CMSG_DATA(c), &pi6, sizeof(pi6));
+		return CMSG_SPACE(sizeof(pi6));
+	default:
+		return 0;
+	}
+}
+
+/* Send buf to peer from the socket and local address of origin o. */
+static int
+udp_sendto(struct udp_srv *u, const struct udp_origin *o,
+    const struct sockaddr *peer, socklen_t peerlen, const void *buf, size_t len)
+{
+	struct msghdr	 m;
+	struct iovec	 iov;
+	char		 a[80];
+
+	memset(&m, 0, sizeof(m));
+	iov.iov_base = (void *)buf;
+	iov.iov_len = len;
+	m.msg_name = (void *)peer;
+	m.msg_namelen = peerlen;
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	m.msg_controllen = udp_origin_ctl(u, o);
+	m.msg_control = m.msg_controllen > 0 ? u->sctl.buf : NULL;
+	if (sendmsg(o->fd, &m, MSG_DONTWAIT | MSG_NOSIGNAL) == -1) {
+		u->st->send_errors++;
+		if (errno != EAGAIN && errno != ECONNREFUSED &&
+		    log_ratelimited(&u->rl_send, loop_now(u->loop)))
+			log_warn("udp: reply to %s", log_sockaddr(peer, peerlen,
+			    a, sizeof(a)));
+		return -1;
+	}
+	u->st->dgrams_out++;
 	return 0;
 }
 
@@ -136,28 +197,39 @@ static void
 udp_reply(struct udp_srv *u, struct udp_sock *s, const struct msghdr *rm,
     const struct xdr_enc *enc)
 {
-	struct msghdr	 m;
-	struct iovec	 iov;
-	char		 a[80];
+	struct udp_origin	o;
 
-	memset(&m, 0, sizeof(m));
-	iov.iov_base = enc->buf;
-	iov.iov_len = enc->len;
-	m.msg_name = rm->msg_name;
-	m.msg_namelen = rm->msg_namelen;
-	m.msg_iov = &iov;
-	m.msg_iovlen = 1;
-	m.msg_controllen = udp_reply_ctl(u, rm);
-	m.msg_control = m.msg_controllen > 0 ? u->sctl.buf : NULL;
-	if (sendmsg(s->fd, &m, MSG_DONTWAIT | MSG_NOSIGNAL) == -1) {
-		u->st->send_errors++;
-		if (errno != EAGAIN && errno != ECONNREFUSED &&
-		    log_ratelimited(&u->rl_send, loop_now(u->loop)))
-			log_warn("udp: reply to %s", log_sockaddr(rm->msg_name,
-			    rm->msg_namelen, a, sizeof(a)));
-		return;
-	}
-	u->st->dgrams_out++;
+	udp_origin_of(s, rm, &o);
+	(void)udp_sendto(u, &o, rm->msg_name, rm->msg_namelen, enc->buf,
+	    enc->len);
+}
+
+int
+udp_origin(const struct udp_srv *u, struct udp_origin *o)
+{
+	if (u == NULL || u->cur_sock == NULL || u->cur_msg == NULL)
+		return -1;
+	udp_origin_of(u->cur_sock, u->cur_msg, o);
+	return 0;
+}
+
+int
+udp_send(struct udp_srv *u, const struct udp_origin *o,
+    const struct sockaddr *peer, socklen_t peerlen, const void *buf,
+    size_t len)
+{
+	const struct udp_sock	*s;
+
+	if (u == NULL || o == NULL || peer == NULL || len == 0 ||
+	    len > PM_UDP_MAX)
+		return -1;
+	/* only through one of our listeners, still registered */
+	for (s = u->socks; s != NULL; s = s->next)
+		if (s->fd == o->fd)
+			break;
+	if (s == NULL)
+		return -1;
+	return udp_sendto(u, o, peer, peerlen, buf, len);
 }
 
 static void
@@ -169,7 +241,7 @@ udp_read(struct loop *loop, int fd, void *arg)
 	struct caller	 caller;
 	struct xdr_enc	 enc;
 	char		 a[80];
-	int		 i, n;
+	int		 i, n, r;
 
 	for (i = 0; i < UDP_BATCH; i++) {
 		u->iov[i].iov_base = u->bufs + (size_t)i * UDP_RECV_MAX;
@@ -214,8 +286,13 @@ udp_read(struct loop *loop, int fd, void *arg)
 		    &caller.peer)->sin6_addr))
 			caller.xprt = XPRT_UDP;
 		xdr_enc_init(&enc, u->reply, sizeof(u->reply));
-		if (u->handler(u->arg, &caller, u->iov[i].iov_base,
-		    u->msgs[i].msg_len, &enc) == 1 && !enc.err && enc.len > 0)
+		u->cur_sock = s;
+		u->cur_msg = m;
+		r = u->handler(u->arg, &caller, u->iov[i].iov_base,
+		    u->msgs[i].msg_len, &enc);
+		u->cur_sock = NULL;
+		u->cur_msg = NULL;
+		if (r == 1 && !enc.err && enc.len > 0)
 			udp_reply(u, s, m, &enc);
 	}
 }

@@ -34,6 +34,9 @@ struct fx {
 	size_t			 lastlen;
 	struct caller		 last;
 	int			 stop_on_call;
+	int			 keep;		/* "LATER...": keep the origin */
+	int			 origin_rc;
+	struct udp_origin	 origin;
 };
 
 /* Echo, except "NONE..." which gets no reply. */
@@ -51,6 +54,10 @@ handler(void *arg, const struct caller *c, const uint8_t *req, size_t len,
 		loop_stop(fx->l);
 	if (len >= 4 && memcmp(req, "NONE", 4) == 0)
 		return 0;
+	if (len >= 5 && memcmp(req, "LATER", 5) == 0) {
+		fx->origin_rc = udp_origin(fx->u, &fx->origin);
+		return 0;
+	}
 	assert_int_equal(reply->max, PM_UDP_MAX);
 	if (len > 64)
 		len = 64;
@@ -215,6 +222,48 @@ test_batch_per_wakeup(void **state)
 	close(fd);
 }
 
+/*
+ * A reply sent later (forwarding): the origin taken during the handler
+ * call sends from the address the request went to, through that listener;
+ * outside a handler call there is no origin, and an origin whose listener
+ * is not ours sends nothing.
+ */
+static void
+test_send_later(void **state)
+{
+	struct fx		*fx = *state;
+	struct sockaddr_in	 from, me;
+	struct udp_origin	 bad;
+	socklen_t		 flen = sizeof(from), mlen = sizeof(me);
+	char			 buf[64], a[32];
+	int			 fd = client("127.0.0.1");
+
+	assert_int_equal(udp_origin(fx->u, &bad), -1);
+	send_to(fx, fd, "127.0.0.3", "LATER", 5);
+	spin(fx, 20);
+	assert_int_equal(fx->origin_rc, 0);
+	assert_int_equal(fx->origin.fd, fx->li.fd);
+	assert_int_equal(fx->origin.family, AF_INET);
+	assert_int_equal(recv(fd, buf, sizeof(buf), 0), -1);	/* nothing yet */
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&me, &mlen), 0);
+	assert_int_equal(udp_send(fx->u, &fx->origin, (struct sockaddr *)&me,
+	    mlen, "answer", 6), 0);
+	assert_int_equal(recvfrom(fd, buf, sizeof(buf), 0,
+	    (struct sockaddr *)&from, &flen), 6);
+	assert_memory_equal(buf, "answer", 6);
+	inet_ntop(AF_INET, &from.sin_addr, a, sizeof(a));
+	assert_string_equal(a, "127.0.0.3");
+	assert_int_equal(ntohs(from.sin_port), fx->port);
+	bad = fx->origin;
+	bad.fd = fd;		/* not a listener */
+	assert_int_equal(udp_send(fx->u, &bad, (struct sockaddr *)&me, mlen,
+	    "x", 1), -1);
+	assert_int_equal(udp_send(fx->u, &fx->origin, (struct sockaddr *)&me,
+	    mlen, "x", PM_UDP_MAX + 1), -1);
+	assert_int_equal(fx->st.dgrams_out, 1);
+	close(fd);
+}
+
 int
 main(void)
 {
@@ -223,6 +272,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_oversized_dropped, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_batch_per_wakeup, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_send_later, setup,
 		    teardown),
 	};
 
