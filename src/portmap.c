@@ -2,7 +2,10 @@
  * portmap.c - the daemon's main: options, start-up, signals, and the glue
  * between the transports and dispatch.
  */
+#include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/types.h>
 #include <sys/un.h>
 #include <netinet/in.h>
@@ -25,11 +28,16 @@
 #include "pmap_prot.h"
 #include "portuse.h"
 #include "privs.h"
+#include "reap.h"
 #include "state.h"
 #include "stats.h"
 #include "table.h"
 #include "transport.h"
 #include "uaddr.h"
+
+#ifndef SO_NETNS_COOKIE
+#define SO_NETNS_COOKIE		71	/* Linux 5.14 */
+#endif
 
 #ifndef PORTMAP_VERSION
 #define PORTMAP_VERSION		"0.1"
@@ -39,12 +47,25 @@
 #define PM_EXIT_FAIL		1	/* other start-up failure */
 #define PM_EXIT_USAGE		2
 #define PM_EXIT_BIND		3	/* cannot bind a socket */
+#define PM_EXIT_RUNNING		4	/* another portmap holds the state lock */
 
 #define PM_SOCK_PATH		"/run/rpcbind.sock"
 #define PM_MAX_ENTRIES		20000
 #define PM_MAX_PER_OWNER	1000
 #define PM_NETIF_MS		30000	/* interface list refresh */
 #define PM_STATUS_MS		1000	/* STATUS= at most this often */
+#define PM_REAP_INTERVAL	10	/* seconds between reaper scans */
+#define PM_GRACE		30	/* seconds a dead service may be answered */
+#define PM_LOOKUP_RECHECK	1	/* a lookup re-checks an entry this old */
+
+/* Long options without a short one. */
+enum {
+	PM_OPT_STATE_DIR = 256,
+	PM_OPT_NO_STATE,
+	PM_OPT_REAP_INTERVAL,
+	PM_OPT_GRACE,
+	PM_OPT_NO_REAP,
+};
 
 static struct {
 	struct loop		*loop;
@@ -67,7 +88,18 @@ static struct {
 	struct loop_timer	 status_timer, wd_timer;
 	uint64_t		 wd_ms;
 	size_t			 nbuiltin;	/* our own entries */
+	/* persistence (state.h): the journal, and the single-instance lock */
 	const char		*state_dir;
+	int			 no_state;	/* --no-state: lock only */
+	struct state		*state;
+	/* reaping (reap.h) */
+	int			 no_reap;
+	unsigned		 reap_interval;	/* seconds */
+	unsigned		 grace;		/* seconds, as the user said */
+	struct reap		*reap;
+	struct loop_timer	 reap_timer;
+	uint64_t		 reaped;
+	uint64_t		 netns_cookie;	/* SO_NETNS_COOKIE of ours, or 0 */
 } pm;
 
 static void __attribute__((noreturn))
@@ -76,20 +108,217 @@ usage(int status)
 	fprintf(status == 0 ? stdout : stderr,
 	    "usage: portmap [-adfilrsVw] [-c maxconn] [-h address] "
 	    "[-P pidfile] [-p port]\n"
-	    "               [-S path] [-t dir] [-u user]\n"
+	    "               [-S path] [-t dir] [-u user] [--state-dir dir] "
+	    "[--no-state]\n"
+	    "               [--reap-interval seconds] [--grace seconds] "
+	    "[--no-reap]\n"
 	    "       portmap --check-port [-p port] [-S path]\n"
 	    "       portmap --help\n");
 	exit(status);
 }
 
 /*
- * The table changed: persist it before the reply goes out (warm start
- * comes in a later change; nothing to do yet).
+ * The table changed.  It is already in the state file: the table's
+ * observer (state.c) appended the change before table_set() or
+ * table_unset() returned, so before the reply goes out.
  */
 static void
 state_changed(void)
 {
 	pm.changes++;
+}
+
+/* Problems with the state file, now and later (state.h). */
+static void
+pm_state_warn(void *arg, const char *msg)
+{
+	log_warnx("%s", msg);
+}
+
+/* Seconds on the monotonic clock, for the reaper (never 0). */
+static uint32_t
+pm_mono(void)
+{
+	return (uint32_t)(loop_now(pm.loop) / 1000) + 1;
+}
+
+/* The reaper removes an entry: say so, once. */
+static void
+pm_reaped(void *arg, const struct table_entry *e, const char *why)
+{
+	char	owner[32];
+
+	pm.reaped++;
+	log_info("removed stale registration %u %u %s %s (owner %s, pid %d): "
+	    "%s", e->prog, e->vers, e->netid, e->uaddr,
+	    table_owner_str(e->owner, owner, sizeof(owner)), (int)e->pid, why);
+}
+
+static void
+pm_reap_scan(struct loop *l, void *arg)
+{
+	(void)reap_scan(pm.reap, pm.table, pm_mono(), pm_reaped, NULL);
+	loop_timer_arm(l, &pm.reap_timer, (uint64_t)pm.reap_interval * 1000);
+}
+
+/*
+ * Lookup hook (dispatch.h): before an entry is handed to a client, check
+ * it unless it was found alive within the last PM_LOOKUP_RECHECK seconds.
+ * reap_check_entry reads the socket tables at most once a second.
+ */
+static int
+pm_lookup_check(void *arg, const struct table_entry *e)
+{
+	uint32_t	now;
+
+	if (e->flags & (TE_BUILTIN | TE_REMOTE | TE_KERNEL))
+		return 0;
+	now = pm_mono();
+	if (e->checked != 0 && e->checked <= now &&
+	    now - e->checked < PM_LOOKUP_RECHECK)
+		return 0;
+	return reap_check_entry(pm.reap, pm.table, e, now, pm_reaped, NULL);
+}
+
+/*
+ * Accept hook (transport.h): where does a local peer live?  The reaper
+ * notes the process (its start time, and its network namespace when
+ * /proc/PID/ns/net may be read: not after the privilege drop, for
+ * another user's process).  Failing that, the socket tells: a unix
+ * stream socket accepted here was made in the connecting socket's
+ * namespace, and SO_NETNS_COOKIE names it (Linux 5.14).
+ */
+static void
+pm_peer(void *arg, int fd, struct caller *c)
+{
+	uint64_t	cookie;
+	socklen_t	len = sizeof(cookie);
+
+	if (!c->has_cred)
+		return;
+	if (pm.reap != NULL && (c->netns = reap_note_pid(pm.reap, c->pid)) != 0)
+		return;
+	if (pm.netns_cookie != 0 && getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE,
+	    &cookie, &len) == 0 && len == sizeof(cookie))
+		c->netns = cookie == pm.netns_cookie ? TE_NETNS_SAME :
+		    TE_NETNS_OTHER;
+}
+
+/* Our own namespace's cookie, from a socket of ours; 0 if unknown. */
+static uint64_t
+pm_netns_cookie(void)
+{
+	uint64_t	cookie = 0;
+	socklen_t	len = sizeof(cookie);
+	int		fd;
+
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return 0;
+	if (getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE, &cookie, &len) == -1 ||
+	    len != sizeof(cookie))
+		cookie = 0;
+	close(fd);
+	return cookie;
+}
+
+/*
+ * Who holds the flock on the directory with this device and inode?  From
+ * /proc/locks ("1: FLOCK  ADVISORY  WRITE 1234 00:1a:5678 0 EOF"); 0 when
+ * it cannot be told.
+ */
+static pid_t
+pm_lock_holder(dev_t dev, ino_t ino)
+{
+	FILE			*f;
+	char			 line[256], kind[16];
+	unsigned		 maj, mnr;
+	unsigned long long	 inode;
+	long			 pid;
+	pid_t			 found = 0;
+
+	if ((f = fopen("/proc/locks", "re")) == NULL)
+		return 0;
+	while (found == 0 && fgets(line, sizeof(line), f) != NULL) {
+		if (sscanf(line, "%*[^:]: %15s %*s %*s %ld %x:%x:%llu", kind,
+		    &pid, &maj, &mnr, &inode) != 5 ||
+		    strcmp(kind, "FLOCK") != 0)
+			continue;
+		if (inode == (unsigned long long)ino && maj == major(dev) &&
+		    mnr == minor(dev) && pid > 0)
+			found = (pid_t)pid;
+	}
+	fclose(f);
+	return found;
+}
+
+/*
+ * Is another portmap running with this state directory?  Checked as
+ * early as possible, before any socket is touched, so that a second
+ * daemon says so instead of failing to bind (the lock itself is taken by
+ * state_open() after the privilege drop: the directory then belongs to
+ * the daemon's user).  Exits PM_EXIT_RUNNING when the lock is held.
+ */
+static void
+pm_check_running(const char *chroot_dir)
+{
+	struct stat	sb;
+	char		path[PATH_MAX];
+	pid_t		pid;
+	int		fd;
+
+	snprintf(path, sizeof(path), "%s%s", chroot_dir != NULL ? chroot_dir :
+	    "", pm.state_dir);
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1)
+		return;		/* missing or unusable: state_open says why */
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+		(void)flock(fd, LOCK_UN);
+		close(fd);
+		return;
+	}
+	if (errno != EWOULDBLOCK) {
+		close(fd);
+		return;
+	}
+	pid = fstat(fd, &sb) == 0 ? pm_lock_holder(sb.st_dev, sb.st_ino) : 0;
+	close(fd);
+	if (pid > 0)
+		log_warnx("another portmap is running (pid %ld holds the lock "
+		    "on %s): not starting", (long)pid, pm.state_dir);
+	else
+		log_warnx("another portmap is running (state directory %s is "
+		    "locked): not starting", pm.state_dir);
+	exit(PM_EXIT_RUNNING);
+}
+
+/*
+ * Open and lock the state directory and, unless --no-state, restore the
+ * table from it and journal every change from then on.  A directory we
+ * cannot use costs persistence, never the start; only a lock held by
+ * another daemon stops us.
+ */
+static void
+pm_state_start(void)
+{
+	char	err[512];
+	int	n;
+
+	errno = 0;
+	if ((pm.state = state_open(pm.state_dir, err, sizeof(err))) == NULL) {
+		if (errno == EWOULDBLOCK) {
+			log_warnx("another portmap is running (state directory "
+			    "%s is locked): not starting", pm.state_dir);
+			exit(PM_EXIT_RUNNING);
+		}
+		log_warnx("%s; running without %s", err, pm.no_state ?
+		    "the single-instance lock" : "persistence");
+		return;
+	}
+	if (pm.no_state)
+		return;
+	n = state_load(pm.state, pm.table, pm_state_warn, NULL);
+	log_info("restored %d registration%s from %s/state", n,
+	    n == 1 ? "" : "s", pm.state_dir);
 }
 
 /* Log a call (-d, -l), at a bounded rate. */
@@ -171,9 +400,14 @@ pm_report(void)
 	    "longest chain %zu", ts.entries, ts.programs, ts.owners, ts.bytes,
 	    ts.max_chain);
 	for (e = table_first(pm.table); e != NULL; e = table_next(e))
-		log_info("  %10u %u %-5s %-24s %s%s", e->prog, e->vers, e->netid,
-		    e->uaddr, table_owner_str(e->owner, owner, sizeof(owner)),
-		    (e->flags & TE_BUILTIN) ? " (builtin)" : "");
+		log_info("  %10u %u %-5s %-24s %s%s%s%s", e->prog, e->vers,
+		    e->netid, e->uaddr,
+		    table_owner_str(e->owner, owner, sizeof(owner)),
+		    (e->flags & TE_BUILTIN) ? " (builtin)" : "",
+		    (e->flags & TE_REMOTE) ? " (remote)" : "",
+		    !(e->flags & TE_LOCAL) ? "" :
+		    (e->flags & TE_NETNS_OTHER) ? " (local, other netns)" :
+		    " (local)");
 	for (v = 0; v < 3; v++) {
 		sv = &pm.stats.v[v];
 		for (p = 0, sum = 0; p < RPCBSTAT_HIGHPROC; p++)
@@ -197,6 +431,40 @@ pm_report(void)
 	    pm.xst.records_out);
 	log_info("interfaces: %zu addresses; wake-ups %" PRIu64, pm.ifs.n,
 	    loop_wakeups(pm.loop));
+	if (pm.state != NULL && !pm.no_state) {
+		struct state_info	si;
+
+		state_info(pm.state, &si);
+		log_info("state: %s/state, %" PRIu64 " records, %" PRIu64
+		    " compactions, %" PRIu64 " write errors%s", pm.state_dir,
+		    si.records, si.compactions, si.write_errors,
+		    si.ok ? "" : ", NOT UP TO DATE");
+	} else
+		log_info("state: not kept%s", pm.no_state ? " (--no-state)" :
+		    "");
+	if (pm.reap != NULL && !pm.no_reap)
+		log_info("reaper: every %u s, grace %u s, %zu suspect%s, %"
+		    PRIu64 " removed", pm.reap_interval, pm.grace,
+		    reap_suspects(pm.reap),
+		    reap_suspects(pm.reap) == 1 ? "" : "s", pm.reaped);
+	else
+		log_info("reaper: off");
+}
+
+/*
+ * SIGHUP: reopen the log and re-read what can be re-read without a
+ * restart: the interface list.  The access lists (acl.h) are re-read
+ * here too once the daemon loads them.  Sockets, the state directory and
+ * the options on the command line stay as they are.
+ */
+static void
+pm_reload(void)
+{
+	log_reopen();
+	if (netif_load(&pm.ifs) == -1)
+		log_warn("reload: getifaddrs");
+	log_info("reloaded (SIGHUP): log reopened, %zu interface addresses",
+	    pm.ifs.n);
 }
 
 static void
@@ -209,7 +477,7 @@ pm_signal(struct loop *l, int signo, void *arg)
 		loop_stop(l);
 		break;
 	case SIGHUP:
-		log_info("reload (SIGHUP): nothing to reload");
+		pm_reload();
 		break;
 	case SIGUSR1:
 		pm_report();
@@ -415,6 +683,11 @@ main(int argc, char *argv[])
 		{ "help",	no_argument,	NULL,	'H' },
 		{ "check-port",	no_argument,	NULL,	'C' },
 		{ "version",	no_argument,	NULL,	'V' },
+		{ "state-dir",	required_argument, NULL, PM_OPT_STATE_DIR },
+		{ "no-state",	no_argument,	NULL,	PM_OPT_NO_STATE },
+		{ "reap-interval", required_argument, NULL, PM_OPT_REAP_INTERVAL },
+		{ "grace",	required_argument, NULL, PM_OPT_GRACE },
+		{ "no-reap",	no_argument,	NULL,	PM_OPT_NO_REAP },
 		{ NULL,		0,		NULL,	0 }
 	};
 	struct ratelim		 rl_calls = RATELIM_INIT("call log", 30, 10);
@@ -437,6 +710,8 @@ main(int argc, char *argv[])
 	pm.cfg.port = PMAP_PORT;
 	pm.rl_calls = rl_calls;
 	pm.state_dir = STATE_DIR;
+	pm.reap_interval = PM_REAP_INTERVAL;
+	pm.grace = PM_GRACE;
 
 	log_init(argv[0], 1, 0);
 	while ((ch = getopt_long(argc, argv, "ac:dfh:ilP:p:rS:st:u:Vw", longopts,
@@ -507,7 +782,29 @@ main(int argc, char *argv[])
 		case 'V':
 			printf("portmap %s\n", PORTMAP_VERSION);
 			return PM_EXIT_OK;
-		case 'w':	/* warm start: a later change */
+		case 'w':	/* warm start: restore at start, the default */
+			break;
+		case PM_OPT_STATE_DIR:
+			if (optarg[0] != '/' || strlen(optarg) >= PATH_MAX / 2) {
+				fprintf(stderr, "portmap: %s: the state directory "
+				    "must be an absolute path\n", optarg);
+				usage(PM_EXIT_USAGE);
+			}
+			pm.state_dir = optarg;
+			break;
+		case PM_OPT_NO_STATE:
+			pm.no_state = 1;
+			break;
+		case PM_OPT_REAP_INTERVAL:
+			pm.reap_interval = (unsigned)pm_number(optarg, 1, 3600,
+			    "the reap interval");
+			break;
+		case PM_OPT_GRACE:
+			pm.grace = (unsigned)pm_number(optarg, 2, 86400,
+			    "the grace period");
+			break;
+		case PM_OPT_NO_REAP:
+			pm.no_reap = 1;
 			break;
 		case 'H':
 			usage(PM_EXIT_OK);
@@ -535,6 +832,8 @@ main(int argc, char *argv[])
 		exit(PM_EXIT_FAIL);
 	if (!foreground)
 		notify_detach(PM_EXIT_FAIL);
+
+	pm_check_running(chroot_dir);
 
 	lc.port = pm.cfg.port;
 	lc.hosts = hosts;
@@ -567,11 +866,27 @@ main(int argc, char *argv[])
 	pm.ctx.ifs = &pm.ifs;
 	pm.ctx.cfg = &pm.cfg;
 	pm.ctx.fwd = NULL;		/* forwarding: a later change */
+	/*
+	 * The reaper notes every local peer (its namespace goes into its
+	 * registrations) even when it does not scan.  Its grace is one
+	 * lookup re-check shorter than the user's, so that no lookup hands
+	 * out a dead service's address for longer than --grace seconds.
+	 */
+	if ((pm.reap = reap_new("/proc", pm.grace - PM_LOOKUP_RECHECK)) == NULL)
+		log_warn("reaper: not started");
+	if (pm.reap != NULL && !pm.no_reap) {
+		loop_timer_init(&pm.reap_timer, pm_reap_scan, NULL);
+		loop_timer_arm(pm.loop, &pm.reap_timer,
+		    (uint64_t)pm.reap_interval * 1000);
+		pm.ctx.check = pm_lookup_check;
+	}
 
 	if ((pm.udp = udp_new(pm.loop, pm_handle, NULL, &pm.xst)) == NULL ||
 	    (pm.stream = stream_new(pm.loop, &sc, pm_handle, NULL,
 	    &pm.xst)) == NULL)
 		fatal(PM_EXIT_FAIL, "start");
+	pm.netns_cookie = pm_netns_cookie();
+	stream_set_peer_hook(pm.stream, pm_peer, NULL);
 	for (i = 0; i < pm.nlis; i++) {
 		if (pm.lis[i].stream)
 			r = stream_add(pm.stream, &pm.lis[i]);
@@ -587,6 +902,8 @@ main(int argc, char *argv[])
 		fatal(PM_EXIT_FAIL, "signals");
 
 	pm_drop(user, chroot_dir);
+	/* as the daemon's user, who owns the directory now */
+	pm_state_start();
 
 	if (notify_enabled()) {
 		loop_timer_init(&pm.status_timer, pm_status, NULL);
@@ -607,6 +924,9 @@ main(int argc, char *argv[])
 	    pm.cfg.forwarding ? ", forwarding requested (not available yet)" : "");
 	for (i = 0; i < pm.nlis; i++)
 		log_debug("listening on %s", pm.lis[i].name);
+	if (pm.reap != NULL && !pm.no_reap)
+		log_info("reaping stale registrations: every %u s, grace %u s",
+		    pm.reap_interval, pm.grace);
 
 	if (loop_run(pm.loop) == -1) {
 		log_warn("select");
@@ -619,6 +939,11 @@ main(int argc, char *argv[])
 	stream_free(pm.stream);
 	udp_free(pm.udp);
 	listen_close(pm.lis, pm.nlis);
+	/* flushed: the file becomes a snapshot of the table; then unlocked */
+	if (pm.state != NULL && !pm.no_state && state_compact(pm.state) == -1)
+		log_warn("state: final snapshot");
+	state_close(pm.state);
+	reap_free(pm.reap);
 	table_free(pm.table);
 	netif_free(&pm.ifs);
 	loop_free(pm.loop);

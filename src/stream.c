@@ -368,7 +368,7 @@ conn_new(struct stream_srv *s, struct stream_lis *l, int fd,
 			c->caller.pid = uc.pid;
 		}
 		if (s->peer_fn != NULL)
-			s->peer_fn(s->peer_arg, &c->caller);
+			s->peer_fn(s->peer_arg, fd, &c->caller);
 	} else
 		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
 	rm_init(&c->rm, PM_REQUEST_MAX, s->cfg.max_frags);
