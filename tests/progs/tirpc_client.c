@@ -635,7 +635,10 @@ cmd_proc(int ac, char **av)
 		}
 	} else if (strcmp(name, "callit") == 0 ||
 	    strcmp(name, "bcast") == 0 || strcmp(name, "indirect") == 0) {
-		/* PROG VERS PROC: the target procedure takes no arguments */
+		/*
+		 * PROG VERS PROC: the target procedure takes no arguments;
+		 * prints "port N res HEX" (v2) or "addr UADDR res HEX".
+		 */
 		struct tc_rmtargs a;
 		struct tc_rmtres r;
 		u_int proc;
@@ -654,11 +657,11 @@ cmd_proc(int ac, char **av)
 		    (char *)&r, tc_timeout);
 		if (st == RPC_SUCCESS) {
 			if (vers == PMAPVERS)
-				printf("port %u reslen %u\n", r.port,
-				    r.reslen);
+				printf("port %u res ", r.port);
 			else
-				printf("addr %s reslen %u\n",
-				    r.addr ? r.addr : "", r.reslen);
+				printf("addr %s res ", r.addr ? r.addr : "");
+			tc_hex((unsigned char *)r.res, r.reslen);
+			printf("\n");
 			clnt_freeres(cl, vers == PMAPVERS ?
 			    (xdrproc_t)xdr_tc_rmtres2 :
 			    (xdrproc_t)xdr_tc_rmtres3, (char *)&r);
