@@ -636,15 +636,15 @@ udp_expire(struct bench *b, uint64_t t)
 
 		if (!s->busy || t - s->t0 < limit)
 			continue;
-		s->busy = 0;
-		b->inflight--;
 		if (b->measuring)
 			b->lost++;
-		if (!can_issue(b))
+		if (b->count == 0 && b->stopped) {
+			s->busy = 0;
+			b->inflight--;
 			continue;
-		if (b->op == -1)	/* churn: try the same call again */
-			s->toggle = !s->toggle;
-		next_call(b, s, i);
+		}
+		/* The same call again (a SET must not be skipped), new xid. */
+		s->xid = (uint32_t)(b->xidgen++ << SLOT_BITS) | i;
 		idx = i;
 		udp_send(b, i / b->window, &idx, 1, bufs);
 	}
