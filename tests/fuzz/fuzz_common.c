@@ -26,7 +26,7 @@
 
 #include "fuzz_common.h"
 
-#define FZ_MAX_ENTRIES	64	/* small caps, so that TABLE_FULL is reached */
+#define FZ_MAX_ENTRIES	128	/* small caps, so that TABLE_FULL is reached */
 #define FZ_MAX_PER_OWNER 8
 #define FZ_LOCAL_PATH	"/run/rpcbind.sock"
 #define FZ_STR_MAX	1024	/* longest string we expect in a reply */
@@ -337,6 +337,41 @@ fz_prefill_stats(struct stats *st, int full)
 	}
 }
 
+/*
+ * The table at its cap: many versions of one program registered by
+ * processes (a lookup hook may remove one after the other), long local
+ * paths (a DUMP that does not fit a datagram), and uid 1000 at its own cap.
+ */
+static void
+fz_fill(struct fz_env *env)
+{
+	char		path[PM_UADDR_MAX + 1];
+	uint32_t	v;
+	int		r;
+
+	for (v = 1; v <= FZ_MAX_PER_OWNER; v++) {
+		r = table_set(env->table, 0x20002000u, v, "udp", "0.0.0.0.40.1",
+		    1000, 4242, TE_LOCAL);
+		if (r == TABLE_FULL)
+			break;
+		if (r != TABLE_ADDED)
+			fz_fail("cannot fill for uid 1000");
+	}
+	for (v = 1; ; v++) {
+		memset(path, 'p', PM_UADDR_MAX);
+		path[0] = '/';
+		path[PM_UADDR_MAX] = '\0';
+		r = table_set(env->table, 0x20001000u, v,
+		    (v & 3) == 0 ? "udp" : "local",
+		    (v & 3) == 0 ? "0.0.0.0.41.1" : path, OWNER_SUPERUSER,
+		    (int32_t)(100 + v), TE_LOCAL);
+		if (r == TABLE_FULL)
+			break;
+		if (r != TABLE_ADDED)
+			fz_fail("cannot fill the table");
+	}
+}
+
 void
 fz_setup(struct fz_env *env, uint8_t sel, uint8_t sel2, int stream)
 {
@@ -349,6 +384,8 @@ fz_setup(struct fz_env *env, uint8_t sel, uint8_t sel2, int stream)
 	stats_init(env->stats);
 	fz_prefill_stats(env->stats, !stream && (sel & FZ_F_FULLSTATS));
 	fz_prefill(env);
+	if (sel2 & FZ_F2_FULL)
+		fz_fill(env);
 	env->cfg.insecure = (sel & FZ_F_INSECURE) != 0;
 	env->cfg.forwarding = (sel & FZ_F_FORWARD) != 0;
 	env->cfg.port = PMAP_PORT;

@@ -19,6 +19,8 @@
  *	bit 0		a lookup hook that finds every service registered
  *			with a pid gone, and removes it (the reaper)
  *	bit 1		a remote caller is restricted by the access lists
+ *	bit 2		the table filled to its cap (long local paths, many
+ *			versions of one program), uid 1000 at its own cap
  */
 #ifndef FUZZ_COMMON_H
 #define FUZZ_COMMON_H
@@ -57,6 +59,7 @@ enum fz_caller {
 
 #define FZ_F2_REAP	0x01u
 #define FZ_F2_RESTRICT	0x02u
+#define FZ_F2_FULL	0x04u
 
 #define FZ_NOW		1700000000u	/* what GETTIME must answer */
 

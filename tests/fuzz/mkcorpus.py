@@ -34,7 +34,7 @@ C_UDP6_PRIV, C_UDP6_UNPRIV, C_UDP6_REMOTE = 6, 7, 8
 C_TCP6_PRIV, C_TCP6_UNPRIV, C_TCP6_REMOTE = 9, 10, 11
 C_LOCAL_ROOT, C_LOCAL_USER, C_LOCAL_NOCRED, C_LOCAL_BIGUID = 12, 13, 14, 15
 F_INSECURE, F_FORWARD, F_FWDFAIL, F_FULLSTATS = 0x10, 0x20, 0x40, 0x80
-F2_REAP, F2_RESTRICT = 0x01, 0x02
+F2_REAP, F2_RESTRICT, F2_FULL = 0x01, 0x02, 0x04
 
 PROCS = {
     2: ["null", "set", "unset", "getport", "dump", "callit"],
@@ -280,6 +280,21 @@ def handmade():
                                          rpcb(0x20000099, 1, "udp6", ""), sel2=F2_REAP)
     v["v4_01_set_then_reaped"] = call(C_LOCAL_USER, P, 4, 1,
                                       rpcb(0x20000600, 1, "udp", "0.0.0.0.40.1"), sel2=F2_REAP)
+    # a full table: datagram DUMPs that do not fit, caps, lookups reaping on
+    v["v4_04_dump_full_udp"] = call(U, P, 4, 4, sel2=F2_FULL)
+    v["v3_04_dump_full_udp6"] = call(C_UDP6_UNPRIV, P, 3, 4, sel2=F2_FULL)
+    v["v2_04_dump_full_udp"] = call(U, P, 2, 4, sel2=F2_FULL)
+    v["v4_04_dump_full_tcp"] = call(T, P, 4, 4, sel2=F2_FULL)
+    v["v4_01_set_full_user"] = call(C_LOCAL_USER, P, 4, 1,
+                                    rpcb(0x20000700, 1, "local", "/run/u.sock"), sel2=F2_FULL)
+    v["v4_01_set_full_root"] = call(L, P, 4, 1,
+                                    rpcb(0x20000701, 1, "local", "/run/r.sock"), sel2=F2_FULL)
+    v["v2_03_getport_full_reap"] = call(U, P, 2, 3, pmap(0x20001000, 999, 17, 0),
+                                        sel2=F2_FULL | F2_REAP)
+    v["v4_03_getaddr_full_reap"] = call(L, P, 4, 3, rpcb(0x20001000, 999, "local", ""),
+                                        sel2=F2_FULL | F2_REAP)
+    v["v4_11_getaddrlist_full"] = call(C_UDP6_REMOTE, P, 4, 11,
+                                       rpcb(0x20001000, 4, "udp", ""), sel2=F2_FULL)
     # statistics with every list at its bound
     v["v4_12_getstat_fullstats_udp"] = call(U | F_FULLSTATS, P, 4, 12)
     v["v4_12_getstat_fullstats_tcp"] = call(T | F_FULLSTATS, P, 4, 12)
