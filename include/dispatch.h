@@ -65,7 +65,9 @@ struct pm_config {
 /*
  * Forwarding hook: when forwarding is on and a CALLIT/BCAST/INDIRECT passes
  * the checks, dispatch hands it here instead of replying.  Returns 0 when
- * the call was taken (the reply comes later), -1 when it could not be.
+ * the call was taken (the reply comes later), -1 when it could not be,
+ * -2 (additive) when the target is on a deny list of the shell's (answered
+ * like the built-in list: AUTH_TOOWEAK).
  */
 struct fwd_request {
 	uint32_t		 xid, vers, proc;	/* the call to us */

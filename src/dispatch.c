@@ -315,8 +315,14 @@ proc_rmtcall(struct pm_ctx *ctx, const struct caller *c,
 	fr.proc = call->proc;
 	fr.cred = call->cred;
 	fr.target = te;
-	if (ctx->fwd(ctx->fwd_arg, c, &fr) == -1)
+	switch (ctx->fwd(ctx->fwd_arg, c, &fr)) {
+	case 0:
+		break;
+	case -2:	/* on the deny list the administrator added */
+		return PROC_DENIED;
+	default:
 		goto fail;
+	}
 	stats_rmtcall(ctx->stats, call->vers, fr.prog, fr.pvers, fr.pproc,
 	    netid, 1, indirect);
 	return PROC_SILENT;		/* the reply comes from the forwarder */

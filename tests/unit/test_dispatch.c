@@ -541,13 +541,24 @@ test_rmtcall_on(void **state)
 	put_rmtargs(t, &rmt_vecs[0], 12);
 	assert_int_equal(tu_send(t, TU_LO_UNPRIV), 0);
 	assert_int_equal(t->fwd_calls, 7);
+	/* the shell's own deny list (-2): AUTH_TOOWEAK, CALLIT included */
+	t->fwd_ret = -2;
+	tu_call(t, INDIR);
+	put_rmtargs(t, &rmt_vecs[3], 12);
+	tu_send(t, TU_LO_UNPRIV);
+	tu_expect_auth_error(t, AUTH_TOOWEAK_STAT);
+	tu_call(t, CALLIT2);
+	put_rmtargs(t, &rmt_vecs[0], 12);
+	tu_send(t, TU_LO_UNPRIV);
+	tu_expect_auth_error(t, AUTH_TOOWEAK_STAT);
+	assert_int_equal(t->fwd_calls, 9);
 	/* trailing bytes after the arguments: garbage, never forwarded */
 	t->fwd_ret = 0;
 	tu_call(t, INDIR);
 	put_rmtargs(t, &rmt_vecs[3], 12);
 	tu_send_ex(t, TU_LO_UNPRIV, 0, 4, TU_REPLY_MAX);
 	tu_expect_accept(t, ACC_GARBAGE_ARGS);
-	assert_int_equal(t->fwd_calls, 7);
+	assert_int_equal(t->fwd_calls, 9);
 }
 
 /* A reply that does not fit the transport's limit becomes SYSTEM_ERR. */
