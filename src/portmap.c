@@ -26,9 +26,11 @@
 #include "loop.h"
 #include "notify.h"
 #include "pmap_prot.h"
+#include "policy.h"
 #include "portuse.h"
 #include "privs.h"
 #include "reap.h"
+#include "relay.h"
 #include "state.h"
 #include "stats.h"
 #include "table.h"
@@ -83,6 +85,11 @@ static struct {
 	int			 log_calls;	/* 0, or 1 debug (-d), 2 info (-l) */
 	struct ratelim		 rl_calls;
 	uint64_t		 calls, replies, changes;
+	/* calls from the network (policy.h) and forwarding (relay.h) */
+	struct policy_opts	 popts;
+	struct policy		*policy;
+	struct relay_opts	 ropts;
+	struct relay		*relay;
 	int			 exit_signal;
 	/* boot integration: service manager, privileges */
 	struct loop_timer	 status_timer, wd_timer;
@@ -112,6 +119,10 @@ usage(int status)
 	    "[--no-state]\n"
 	    "               [--reap-interval seconds] [--grace seconds] "
 	    "[--no-reap]\n"
+	    "               [--allow cidr] [--deny cidr] [--amp-allow cidr] "
+	    "[--no-hosts-access]\n"
+	    "               [--rate n] [--burst n] [--forward-deny prog[:proc]]\n"
+	    "               [--forward-timeout ms] [--forward-slots n]\n"
 	    "       portmap --check-port [-p port] [-S path]\n"
 	    "       portmap --help\n");
 	exit(status);
@@ -359,9 +370,15 @@ static int
 pm_handle(void *arg, const struct caller *c, const uint8_t *req, size_t len,
     struct xdr_enc *reply)
 {
-	int	r;
+	struct caller	cc = *c;
+	int		r;
 
 	pm.calls++;
+	/* access lists, rate limit, and the UDP reply cap for this peer */
+	if (!policy_gate(pm.policy, &cc, len, reply, loop_now(pm.loop)))
+		return 0;
+	c = &cc;
+	relay_begin(pm.relay, reply->max);
 	pm.ctx.now = (uint32_t)loop_wall(pm.loop);
 	pm.ctx.changed = 0;
 	r = dispatch(&pm.ctx, c, req, len, reply);
@@ -417,9 +434,12 @@ pm_report(void)
 		    sv->setinfo, sv->unsetinfo, sv->naddr, sv->nrmt);
 	}
 	log_info("calls %" PRIu64 ", replies %" PRIu64 ", table changes %" PRIu64
-	    ", dropped %" PRIu64 ", garbage %" PRIu64 ", denied %" PRIu64,
-	    pm.calls, pm.replies, pm.changes, pm.stats.dropped,
-	    pm.stats.garbage, pm.stats.denied);
+	    ", dropped %" PRIu64 ", garbage %" PRIu64 ", denied %" PRIu64
+	    ", rate-limited %" PRIu64, pm.calls, pm.replies, pm.changes,
+	    pm.stats.dropped, pm.stats.garbage, pm.stats.denied,
+	    pm.stats.ratelimited);
+	policy_report(pm.policy);
+	relay_report(pm.relay);
 	log_info("udp: in %" PRIu64 ", out %" PRIu64 ", oversized %" PRIu64
 	    ", send errors %" PRIu64, pm.xst.dgrams_in, pm.xst.dgrams_out,
 	    pm.xst.dgrams_trunc, pm.xst.send_errors);
@@ -460,11 +480,18 @@ pm_report(void)
 static void
 pm_reload(void)
 {
+	char	d[256];
+
 	log_reopen();
 	if (netif_load(&pm.ifs) == -1)
 		log_warn("reload: getifaddrs");
-	log_info("reloaded (SIGHUP): log reopened, %zu interface addresses",
-	    pm.ifs.n);
+	/* registrations stay; a broken configuration leaves the old in force */
+	if (policy_reload(pm.policy) == 0)
+		policy_describe(pm.policy, d, sizeof(d));
+	else
+		snprintf(d, sizeof(d), "kept the previous access configuration");
+	log_info("reloaded (SIGHUP): log reopened, %zu interface addresses; "
+	    "access: %s", pm.ifs.n, d);
 }
 
 static void
@@ -688,12 +715,22 @@ main(int argc, char *argv[])
 		{ "reap-interval", required_argument, NULL, PM_OPT_REAP_INTERVAL },
 		{ "grace",	required_argument, NULL, PM_OPT_GRACE },
 		{ "no-reap",	no_argument,	NULL,	PM_OPT_NO_REAP },
+		{ "allow",	required_argument, NULL, POLICY_OPT_ALLOW },
+		{ "deny",	required_argument, NULL, POLICY_OPT_DENY },
+		{ "amp-allow",	required_argument, NULL, POLICY_OPT_AMP },
+		{ "hosts-access", no_argument,	NULL,	POLICY_OPT_HOSTS },
+		{ "no-hosts-access", no_argument, NULL,	POLICY_OPT_NOHOSTS },
+		{ "rate",	required_argument, NULL, POLICY_OPT_RATE },
+		{ "burst",	required_argument, NULL, POLICY_OPT_BURST },
+		{ "forward-deny", required_argument, NULL, RELAY_OPT_DENY },
+		{ "forward-timeout", required_argument, NULL, RELAY_OPT_TIMEOUT },
+		{ "forward-slots", required_argument, NULL, RELAY_OPT_SLOTS },
 		{ NULL,		0,		NULL,	0 }
 	};
 	struct ratelim		 rl_calls = RATELIM_INIT("call log", 30, 10);
 	const char		*hosts[LISTEN_HOSTS_MAX];
 	const char		*pidfile = NULL, *user = NULL, *chroot_dir = NULL;
-	char			 st[128];
+	char			 st[128], acc[256];
 	struct listener		 passed[LISTEN_MAX];
 	struct listen_cfg	 lc;
 	struct stream_cfg	 sc;
@@ -809,6 +846,16 @@ main(int argc, char *argv[])
 		case 'H':
 			usage(PM_EXIT_OK);
 		default:
+			if (ch >= POLICY_OPT_ALLOW && ch < POLICY_OPT_LAST) {
+				if (policy_option(&pm.popts, ch, optarg) == -1)
+					usage(PM_EXIT_USAGE);
+				break;
+			}
+			if (ch >= RELAY_OPT_DENY && ch < RELAY_OPT_LAST) {
+				if (relay_option(&pm.ropts, ch, optarg) == -1)
+					usage(PM_EXIT_USAGE);
+				break;
+			}
 			usage(PM_EXIT_USAGE);
 		}
 	}
@@ -865,7 +912,7 @@ main(int argc, char *argv[])
 	pm.ctx.stats = &pm.stats;
 	pm.ctx.ifs = &pm.ifs;
 	pm.ctx.cfg = &pm.cfg;
-	pm.ctx.fwd = NULL;		/* forwarding: a later change */
+	pm.ctx.fwd = NULL;		/* set below with -r */
 	/*
 	 * The reaper notes every local peer (its namespace goes into its
 	 * registrations) even when it does not scan.  Its grace is one
@@ -885,6 +932,16 @@ main(int argc, char *argv[])
 	    (pm.stream = stream_new(pm.loop, &sc, pm_handle, NULL,
 	    &pm.xst)) == NULL)
 		fatal(PM_EXIT_FAIL, "start");
+	/* hosts files read now, before a chroot; sockets before the drop */
+	if ((pm.policy = policy_new(&pm.popts, &pm.stats)) == NULL)
+		exit(PM_EXIT_FAIL);
+	if (pm.cfg.forwarding) {
+		if ((pm.relay = relay_new(pm.loop, &pm.ropts, pm.udp,
+		    &pm.ifs)) == NULL)
+			exit(PM_EXIT_FAIL);
+		pm.ctx.fwd = relay_hook;
+		pm.ctx.fwd_arg = pm.relay;
+	}
 	pm.netns_cookie = pm_netns_cookie();
 	stream_set_peer_hook(pm.stream, pm_peer, NULL);
 	for (i = 0; i < pm.nlis; i++) {
@@ -921,7 +978,9 @@ main(int argc, char *argv[])
 		log_to_stderr(0);
 	log_info("started (port %u, %zu sockets%s%s)", pm.cfg.port, pm.nlis,
 	    pm.cfg.insecure ? ", insecure" : "",
-	    pm.cfg.forwarding ? ", forwarding requested (not available yet)" : "");
+	    pm.cfg.forwarding ? ", forwarding remote calls" : "");
+	policy_describe(pm.policy, acc, sizeof(acc));
+	log_info("access: %s", acc);
 	for (i = 0; i < pm.nlis; i++)
 		log_debug("listening on %s", pm.lis[i].name);
 	if (pm.reap != NULL && !pm.no_reap)
@@ -936,6 +995,8 @@ main(int argc, char *argv[])
 	notify_stopping();
 	log_info("exiting%s%s", pm.exit_signal ? " on signal " : "",
 	    pm.exit_signal ? strsignal(pm.exit_signal) : "");
+	relay_free(pm.relay);
+	policy_free(pm.policy);
 	stream_free(pm.stream);
 	udp_free(pm.udp);
 	listen_close(pm.lis, pm.nlis);
