@@ -382,9 +382,13 @@ start_daemon()
 		not_ok "start portmap: $PORTMAP not built"
 		return 1
 	fi
-	# A warm start file of an earlier run in this namespace must not
-	# bring back old registrations.
-	rm -f /run/rpcbind/*.xdr
+	# A cold start: the warm start files of an earlier daemon in this
+	# namespace (rpcbind -w, our state journal) must not bring back old
+	# registrations.  restart_daemon keeps them.
+	if [ -z "${DAEMON_WARM:-}" ]; then
+		rm -f /run/rpcbind/*.xdr
+		rm -rf /run/portmap
+	fi
 	# shellcheck disable=SC2086
 	spawn daemon $DAEMON_ARGV
 	DAEMON_PID=$SPAWNED
@@ -407,6 +411,18 @@ start_daemon()
 	not_ok "start $DAEMON_ARGV: no answer within 10 s"
 	diag_file "$T/daemon.err"
 	return 1
+}
+
+# restart_daemon [ARGS...]: stop_daemon, then start_daemon keeping the
+# warm start state (rpcbind -w files, our state journal).
+restart_daemon()
+{
+	stop_daemon
+	DAEMON_WARM=1
+	start_daemon "$@"
+	_r=$?
+	DAEMON_WARM=""
+	return $_r
 }
 
 # stop_daemon: SIGTERM, expect a clean exit (status 0 within 5 s) and no

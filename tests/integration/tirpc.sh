@@ -333,6 +333,40 @@ expect_eq "pmap_unset $PROG2 v2" true
 tc pmapdump 127.0.0.1
 expect_not "pmap_unset: udp and tcp both gone" "^$PROG2 "
 
+# ---- a restart of the port mapper keeps the registrations ----
+
+# rpcbind -w writes its table when it ends and reads it when it starts;
+# a server registered before the restart is still found after it.
+if start_server s6 -m create -n udp -V 1; then
+	b=$(bound s6 udp)
+	tc set $PROG2 6 tcp 0.0.0.0.3.237
+	expect_eq "before restart: rpcb_set $PROG2 v6 tcp" true
+	if restart_daemon; then
+		tc getaddr 127.0.0.1 udp $PROG 1
+		expect_eq "after restart: s6 found at its udp address" \
+		    "$(merged 127.0.0.1 "$b")"
+		tc getaddr ::1 udp6 $PROG 1
+		expect_eq "after restart: s6 found at its udp6 address" \
+		    "$(merged ::1 "$(bound s6 udp6)")"
+		tc echo 127.0.0.1 udp $PROG 1 again
+		expect_eq "after restart: s6 callable through the lookup" again
+		tc getmaps 127.0.0.1 udp
+		expect "after restart: s6 still owned by superuser" \
+		    "^$PROG 1 udp $(echo "$b" | sed 's/\./\\./g') superuser\$"
+		tc unset $PROG2 6
+		expect_eq "after restart: rpcb_unset $PROG2 v6" true
+		for v in 2 3 4; do
+			tc null 127.0.0.1 udp 100000 $v
+			expect_eq "after restart: 100000 v$v answers" ok
+		done
+		capture "$RPCINFO" -s
+		expect "after restart: the port mapper's own row is there once" \
+		    '^    100000  [234],[234],[234] +'
+	fi
+	stop_pid "$SERVER_PID" TERM 5
+	gone s6 1
+fi
+
 # ---- no AF_LOCAL socket: registration falls back to TCP ----
 
 rm -f "$DAEMON_SOCK"
