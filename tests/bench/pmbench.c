@@ -6,6 +6,7 @@
  *   pmbench wait [-p port] [-t secs] [-P pid]   until a NULL call over UDP
  *                                        answers (or process pid is gone)
  *   pmbench stat -P pid [-l label] [-x phase]   RSS and CPU time of a daemon
+ *   pmbench hold -n count [-f first]     hold the UDP ports "set" registers
  *   pmbench PHASE [options]              run one phase, print one result line
  *
  * Phases:
@@ -131,6 +132,7 @@ usage(void)
 	fprintf(stderr, "usage: pmbench responder [-1] [-p port]\n"
 	    "       pmbench wait [-p port] [-t secs] [-P pid]\n"
 	    "       pmbench stat -P pid [-l label] [-x phase]\n"
+	    "       pmbench hold -n count [-f first]\n"
 	    "       pmbench udp-getport|udp-getaddr|udp-null|tcp-getport|tcp-cqc|"
 	    "set|unset|churn|dump|conns\n"
 	    "           [-p port] [-d secs | -n count] [-s socks] [-w window]\n"
@@ -1210,6 +1212,48 @@ responder(int port, int single)
 	return 0;
 }
 
+/*
+ * Hold a UDP socket on the port of each registration "set" makes, so the
+ * services behind them exist (a daemon that reaps registrations whose
+ * port nobody holds keeps them).  Prints how many it holds, then waits
+ * for SIGTERM.
+ */
+static int
+hold(struct bench *b)
+{
+	struct sockaddr_in sa;
+	struct rlimit	rl;
+	uint32_t	i, held = 0;
+	int		fd;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_ANY);
+	for (i = 0; i < b->count; i++) {
+		if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1) {
+			fprintf(stderr, "pmbench hold: %u sockets: %s\n",
+			    (unsigned)held, strerror(errno));
+			break;
+		}
+		sa.sin_port = htons((uint16_t)port_of(REG_BASE + b->first + i));
+		/* Taken already: someone holds it, which is all we want. */
+		if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == -1)
+			close(fd);
+		else
+			held++;
+	}
+	printf("held %u\n", (unsigned)held);
+	fflush(stdout);
+	signal(SIGTERM, SIG_DFL);
+	for (;;)
+		pause();
+	return 0;
+}
+
 /* NULL over UDP until answered, at most secs seconds. */
 static int
 wait_ready(struct bench *b, double secs)
@@ -1340,7 +1384,8 @@ main(int argc, char **argv)
 		b.op = OP_DUMP;
 		b.nsocks = 2;
 	} else if (strcmp(cmd, "conns") != 0 && strcmp(cmd, "responder") != 0 &&
-	    strcmp(cmd, "wait") != 0 && strcmp(cmd, "stat") != 0)
+	    strcmp(cmd, "wait") != 0 && strcmp(cmd, "stat") != 0 &&
+	    strcmp(cmd, "hold") != 0)
 		usage();
 
 	optind = 2;
@@ -1408,6 +1453,8 @@ main(int argc, char **argv)
 		return responder(b.port, b.single) == 0 ? 0 : 1;
 	if (strcmp(cmd, "wait") == 0)
 		return wait_ready(&b, wait_secs) == 0 ? 0 : 1;
+	if (strcmp(cmd, "hold") == 0)
+		return hold(&b) == 0 ? 0 : 1;
 	if (strcmp(cmd, "stat") == 0) {
 		uint64_t ticks = 0;
 

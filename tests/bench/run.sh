@@ -130,14 +130,32 @@ pmb() {
 	timeout 120 $CLI "$PMB" "$@" -l "$T" || echo "pmbench $* failed" >&2
 }
 
+# hold N: sockets on the ports of the N registrations the benchmark makes,
+# so that they name live services (our daemon reaps those that do not).
+HOLD=""
+hold() {
+	[ "$T" = limit ] && return 0
+	"$PMB" hold -n "$1" >/run/bench/hold.out &
+	HOLD=$!
+	trap 'kill $HOLD 2>/dev/null' EXIT
+	i=0
+	while [ ! -s /run/bench/hold.out ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
 # Host one target for the interleaved run: start it, publish its PID, and
 # stay until it is stopped (the namespace goes with us).
 inner_host() {
 	T=$1
+	set -- "$1" "$2" $SIZES
+	hold "$5"
 	start_daemon "$T"
 	wait_daemon 10
 	echo "$PID" >"$2.tmp" && mv "$2.tmp" "$2"
 	wait "$PID"
+	[ -n "$HOLD" ] && kill "$HOLD" 2>/dev/null
 }
 
 # Total instructions of a callgrind run with N sequential GETPORTs.
@@ -147,6 +165,7 @@ inner_callgrind() {
 	# rpcbind drops root before callgrind writes at exit: let it write.
 	: >$out
 	chmod 666 $out
+	hold 10
 	start_daemon "$T" valgrind -q --tool=callgrind --vgdb=no \
 	    --callgrind-out-file=$out
 	wait_daemon 60
@@ -163,6 +182,7 @@ inner_callgrind() {
 inner_strace() {
 	T=$1 n=$2 w=$3
 	out=/run/bench/strace.out
+	hold 10
 	start_daemon "$T" strace -f -c -o $out
 	spid=$PID
 	wait_daemon 30
