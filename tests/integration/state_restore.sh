@@ -18,6 +18,9 @@ if [ "$PMAP_DAEMON" != ours ]; then
 	ok "state_restore: skipped for $PMAP_DAEMON (our state file only)"
 	done_testing
 fi
+# every start here is a warm one (lib.sh's start_daemon would clear the
+# state directory otherwise): the tests manage the state themselves
+DAEMON_WARM=1
 REG=$BUILD/tests/progs/pm_reg
 STEP_TIMEOUT=60
 if [ ! -x "$REG" ]; then
