@@ -524,7 +524,7 @@ cleanup()
 	if [ -n "${PMAP_KEEP:-}" ]; then
 		echo "# work directory kept: $T"
 	else
-		umount "$T" 2>/dev/null
+		umount "$T" 2>/dev/null || umount -l "$T" 2>/dev/null
 		rm -rf "$T"
 	fi
 }

@@ -333,6 +333,67 @@ expect_eq "pmap_unset $PROG2 v2" true
 tc pmapdump 127.0.0.1
 expect_not "pmap_unset: udp and tcp both gone" "^$PROG2 "
 
+# ---- owners: who registered, who may unregister ----
+
+AS_NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups"
+# nobody ARGS...: the client as uid 65534.
+nobody()
+{
+	# shellcheck disable=SC2086
+	capture $AS_NOBODY $TC_ENV "$TC" "$@"
+}
+
+nobody set $PROG2 11 udp 0.0.0.0.40.11
+expect_eq "uid 65534 over AF_LOCAL: rpcb_set of an unprivileged port" true
+tc set $PROG2 12 udp 0.0.0.0.40.12
+expect_eq "root: rpcb_set $PROG2 v12" true
+tc proc 127.0.0.1 tcp 4 set $PROG2 13 udp 0.0.0.0.40.13
+expect_eq "root over TCP from a reserved port: v4 SET" true
+nobody proc 127.0.0.1 udp 4 set $PROG2 14 udp 0.0.0.0.40.14
+expect_eq "uid 65534 over UDP from an unprivileged port: v4 SET" true
+tc getmaps 127.0.0.1 udp
+expect "owner of a SET over AF_LOCAL by uid 65534 is 65534" \
+    "^$PROG2 11 udp 0\.0\.0\.0\.40\.11 65534\$"
+expect "owner of a SET over AF_LOCAL by root is superuser" \
+    "^$PROG2 12 udp 0\.0\.0\.0\.40\.12 superuser\$"
+expect "owner of a SET over TCP from a reserved port is superuser" \
+    "^$PROG2 13 udp 0\.0\.0\.0\.40\.13 superuser\$"
+expect "owner of a SET over UDP from an unprivileged port is unknown" \
+    "^$PROG2 14 udp 0\.0\.0\.0\.40\.14 unknown\$"
+nobody unset $PROG2 12
+expect_is "uid 65534 cannot rpcb_unset root's entry" false
+tc proc 127.0.0.1 udp 4 getversaddr $PROG2 12 udp
+expect_eq "root's entry stays" 127.0.0.1.40.12
+nobody unset $PROG2 11
+expect_eq "uid 65534 can rpcb_unset its own entry" true
+tc getmaps 127.0.0.1 udp
+expect_not "its entry is gone" "^$PROG2 11 "
+for v in 12 13 14; do
+	tc unset $PROG2 $v
+	expect_eq "root can rpcb_unset $PROG2 v$v (owner whoever)" true
+done
+tc getmaps 127.0.0.1 udp
+expect_not "all of $PROG2 gone" "^$PROG2 "
+
+# A server run by an ordinary user registers as that user and unregisters
+# when it ends.
+# shellcheck disable=SC2086
+spawn s7 $AS_NOBODY $TC_ENV "$TS" -m create -n udp -V 7
+SERVER_PID=$SPAWNED
+if wait_line 10 "$T/s7.out" '^ready$'; then
+	ok "tirpc_server as uid 65534 registered"
+	tc getmaps 127.0.0.1 tcp
+	expect "uid 65534's server: owner 65534" \
+	    "^$PROG 7 udp $(bound s7 udp | sed 's/\./\\./g') 65534\$"
+	tc echo 127.0.0.1 udp $PROG 7 user
+	expect_eq "uid 65534's server: found and callable" user
+	stop_pid "$SERVER_PID" TERM 5
+	gone s7 7
+else
+	not_ok "tirpc_server as uid 65534 registered"
+	diag_file "$T/s7.err"
+fi
+
 # ---- a restart of the port mapper keeps the registrations ----
 
 # rpcbind -w writes its table when it ends and reads it when it starts;
