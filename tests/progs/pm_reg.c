@@ -4,7 +4,7 @@
  *
  *	pm_reg [-p port] [-w ms] [-r tries] [-m maxfail] set FIRST COUNT [PORT]
  *	pm_reg [-p port] ... unset FIRST COUNT
- *	pm_reg [-p port] ... getport FIRST COUNT [PORT]
+ *	pm_reg [-p port] ... [-n passes] getport FIRST COUNT [PORT]
  *	pm_reg [-p port] ... check			(lines "PROG PORT" on stdin)
  *	pm_reg [-p port] ... churn FIRST OPS
  *
@@ -19,7 +19,8 @@
  *	 acknowledged is on stdout even if the daemon is killed mid-run.
  * unset removes them.
  * getport / check ask for each and print "found N missing M"; a wrong
- *	 port is missing and named on stderr.
+ *	 port is missing and named on stderr.  getport -n asks for them all
+ *	 again and again, passes times (a bounded lookup load).
  * churn  SET then UNSET of FIRST, OPS calls in all; prints "ops N secs S
  *	 rate R" (calls per second).
  *
@@ -50,12 +51,13 @@
 static int		pr_fd = -1;
 static uint32_t		pr_xid;
 static int		pr_wait_ms = 200, pr_tries = 5, pr_maxfail = 3;
+static unsigned long	pr_passes = 1;
 
 static void
 pr_usage(void)
 {
 	fprintf(stderr, "usage: pm_reg [-p port] [-w ms] [-r tries] "
-	    "[-m maxfail] set|unset|getport FIRST COUNT [PORT]\n"
+	    "[-m maxfail] [-n passes] set|unset|getport FIRST COUNT [PORT]\n"
 	    "       pm_reg [options] check < list\n"
 	    "       pm_reg [options] churn FIRST OPS\n");
 	exit(2);
@@ -196,8 +198,11 @@ main(int argc, char *argv[])
 	double		 t0, t1;
 	int		 ch;
 
-	while ((ch = getopt(argc, argv, "m:p:r:w:")) != -1) {
+	while ((ch = getopt(argc, argv, "m:n:p:r:w:")) != -1) {
 		switch (ch) {
+		case 'n':
+			pr_passes = pr_num(optarg, 100000000);
+			break;
 		case 'm':
 			pr_maxfail = (int)pr_num(optarg, 1000000);
 			break;
@@ -270,10 +275,10 @@ main(int argc, char *argv[])
 				if (sscanf(line, "%u %u", &prog, &port) != 2)
 					continue;
 			} else {
-				if (i >= count)
+				if (i >= count * pr_passes)
 					break;
-				prog = first + i;
-				port = pr_port(base, i);
+				prog = first + i % count;
+				port = pr_port(base, i % count);
 			}
 			if (pr_call(PR_GETPORT, prog, 1, 0, &res) == -1) {
 				fails++;
