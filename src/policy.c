@@ -5,6 +5,7 @@
 #include <sys/types.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <inttypes.h>
@@ -33,6 +34,7 @@ struct policy {
 	uint64_t		 capped;	/* UDP replies capped below PM_UDP_MAX */
 	uint64_t		 reloads, reload_failures;
 	struct ratelim		 rl_drop, rl_deny;
+	struct stat		 root;		/* "/" when the hosts files were read */
 };
 
 static int
@@ -174,6 +176,8 @@ policy_new(const struct policy_opts *o, struct stats *stats)
 	    POLICY_BURST_DEFAULT);
 	if (p->burst > RATELIMIT_BURST_MAX)
 		p->burst = RATELIMIT_BURST_MAX;
+	if (stat("/", &p->root) == -1)
+		memset(&p->root, 0, sizeof(p->root));
 	if ((p->acl = policy_build(o)) == NULL)
 		goto fail;
 	if (p->rate > 0) {
@@ -248,10 +252,23 @@ int
 policy_reload(struct policy *p)
 {
 	struct acl	*a;
+	struct stat	 sb;
 
 	if (p == NULL)
 		return 0;
 	p->reloads++;
+	/*
+	 * In a chroot (-t) the hosts files are out of reach, and a missing
+	 * file would read as "no rules": keep what was read at start-up.
+	 */
+	if (!p->opts->no_hosts && (stat("/", &sb) == -1 ||
+	    sb.st_dev != p->root.st_dev || sb.st_ino != p->root.st_ino)) {
+		p->reload_failures++;
+		log_warnx("reload: running in a chroot, %s and %s cannot be "
+		    "re-read; the access configuration stays as it was",
+		    POLICY_HOSTS_ALLOW, POLICY_HOSTS_DENY);
+		return -1;
+	}
 	if ((a = policy_build(p->opts)) == NULL) {
 		p->reload_failures++;
 		log_warnx("reload: access configuration has errors; the old "
