@@ -278,8 +278,10 @@ fs_reply(struct xdr_enc *e, const struct rpc_call *c, int stream)
 		return;
 	}
 	if (fs_mode == FS_GARBAGE) {
+		static const char junk[] = "\x00\x00\x00\x07 not an RPC reply";
+
 		xdr_put_u32(e, c->xid);
-		xdr_put_fixed(e, "\x00\x00\x00\x07 not an RPC reply", 24);
+		xdr_put_fixed(e, junk, sizeof(junk) - 1);
 		return;
 	}
 	rpcmsg_reply_success(e, c->xid);
