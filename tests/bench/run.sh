@@ -18,6 +18,11 @@
 #   BENCH_CALLS     GETPORTs per callgrind/strace run [5000]
 #   BENCH_OUT       keep the raw result lines in this file
 #   PORTMAP_OPTS    options for our daemon besides -f [-w]
+#   BENCH_HOLD      yes: registrations name live services: a process in
+#                   the namespace holds a UDP socket on each registered
+#                   port, as on a real host (our daemon reaps the others);
+#                   no: nothing behind them (then PORTMAP_OPTS="-w
+#                   --no-reap", or our daemon removes them) [yes]
 #
 # Runs as root (unshare).  Never touches the host's port 111: every daemon
 # listens on 127.0.0.1:111 of a private namespace with /run on a tmpfs.
@@ -33,6 +38,7 @@ SIZES=${BENCH_SIZES:-10 1000 10000}
 CONNS=${BENCH_CONNS:-500}
 CALLS=${BENCH_CALLS:-5000}
 PORTMAP_OPTS=${PORTMAP_OPTS:--w}
+HOLD_REGS=${BENCH_HOLD:-yes}
 RPCBIND=${RPCBIND:-/sbin/rpcbind}
 HERE=$(cd "$(dirname "$0")" && pwd)
 SELF=$HERE/run.sh
@@ -134,7 +140,7 @@ pmb() {
 # so that they name live services (our daemon reaps those that do not).
 HOLD=""
 hold() {
-	[ "$T" = limit ] && return 0
+	[ "$T" = limit ] || [ "$HOLD_REGS" != yes ] && return 0
 	"$PMB" hold -n "$1" >/run/bench/hold.out &
 	HOLD=$!
 	trap 'kill $HOLD 2>/dev/null' EXIT
@@ -149,8 +155,6 @@ hold() {
 # stay until it is stopped (the namespace goes with us).
 inner_host() {
 	T=$1
-	set -- "$1" "$2" $SIZES
-	hold "$5"
 	start_daemon "$T"
 	wait_daemon 10
 	echo "$PID" >"$2.tmp" && mv "$2.tmp" "$2"
@@ -284,8 +288,9 @@ res=$work/results
 log=$work/log
 : >"$res"
 BENCH_DURATION=$DUR BENCH_SIZES=$SIZES BENCH_CONNS=$CONNS BENCH_CALLS=$CALLS
+BENCH_HOLD=$HOLD_REGS
 export BUILD BENCH_DURATION BENCH_SIZES BENCH_CONNS BENCH_CALLS PORTMAP_OPTS \
-    RPCBIND
+    RPCBIND BENCH_HOLD
 
 # One target, one run, in its own namespaces.
 run_inner() {
@@ -302,6 +307,10 @@ CLI=""
 # against one target after the other, so that a machine whose load drifts
 # treats them alike.  The client enters the target's namespaces.
 stop_hosts() {
+	for h in $holders; do
+		kill "$h" 2>/dev/null
+	done
+	holders=""
 	for t in $live; do
 		p=$(cat "$work/$t.pid" 2>/dev/null) || continue
 		kill -TERM "$p" 2>/dev/null
@@ -317,6 +326,27 @@ stop_hosts() {
 	done
 	wait
 	live=""
+}
+
+# hold_regs FIRST N: in each daemon's namespace, sockets on the ports of
+# the registrations "set -f FIRST -n N" makes: they name live services
+# (our daemon reaps registrations whose port nobody holds).
+holders=""
+hold_regs() {
+	[ "$HOLD_REGS" = yes ] || return 0
+	for t in $order; do
+		[ "$t" = limit ] && continue
+		p=$(cat "$work/$t.pid")
+		f=$work/$t.hold.$1
+		nsenter -t "$p" -n -m "$PMB" hold -f "$1" -n "$2" >"$f" \
+		    2>>"$log" &
+		holders="$holders $!"
+		i=0
+		while [ ! -s "$f" ] && [ $i -lt 100 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+	done
 }
 
 # step WHO PHASE ARGS...: WHO is all or daemons (not the responder).
@@ -375,6 +405,7 @@ else
 	s1=$1 s2=$2 s3=$3
 	echo "run.sh: $order ($MODE, $DUR s per phase)" >&2
 	step all stat -x idle
+	hold_regs 0 "$s1"
 	step daemons set -n "$s1" -r "$s1"
 	for ph in udp-getport udp-getaddr; do
 		step all $ph -r "$s1" -d "$DUR"
@@ -382,8 +413,10 @@ else
 	for ph in tcp-getport tcp-cqc churn dump; do
 		step daemons $ph -r "$s1" -d "$DUR"
 	done
+	hold_regs "$s1" $((s2 - s1))
 	step daemons set -f "$s1" -n $((s2 - s1)) -r "$s2"
 	step daemons dump -r "$s2" -d "$DUR"
+	hold_regs "$s2" $((s3 - s2))
 	step daemons set -f "$s2" -n $((s3 - s2)) -r "$s3"
 	for ph in udp-getport udp-getaddr; do
 		step all $ph -r "$s3" -d "$DUR"
@@ -406,7 +439,10 @@ fi
 rpcbind_ver=$(dpkg-query -W -f='${Version}' rpcbind 2>/dev/null || echo "?")
 hdr="portmap benchmark ($MODE): $ncpu cpus ($(uname -r)), $secs s;"
 hdr="$hdr rpcbind $rpcbind_ver as '$RPCBIND -f $(rpcbind_options)';"
-hdr="$hdr ours as '$BUILD/portmap -f $PORTMAP_OPTS'"
+hdr="$hdr ours as '$BUILD/portmap -f $PORTMAP_OPTS';"
+[ "$HOLD_REGS" = yes ] &&
+    hdr="$hdr a UDP socket held on each registered port" ||
+    hdr="$hdr nothing listens on the registered ports"
 
 if [ "$MODE" = callgrind ]; then
 	awk -v hdr="$hdr" -v calls="$CALLS" -f "$HERE/table_cg.awk" "$res"

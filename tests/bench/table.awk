@@ -11,7 +11,11 @@ function cell(t, ph, n, what,   v, p50, p99) {
 	if (!((t, ph, n, "reqs") in V)) return "-"
 	if (what == "rps") {
 		v = sprintf("%.0f", get(t, ph, n, "rps"))
-		if (get(t, ph, n, "errs") + 0 > 0 || get(t, ph, n, "lost") + 0 > 0) {
+		if (get(t, ph, n, "reqs") + 0 == 0) {
+			v = v "!"
+			notes = notes sprintf("  %s %s (%s regs): no call answered within the phase\n",
+			    t, ph, n)
+		} else if (get(t, ph, n, "errs") + 0 > 0 || get(t, ph, n, "lost") + 0 > 0) {
 			v = v "!"
 			notes = notes sprintf("  %s %s (%s regs): %d wrong answers, %d lost of %d\n",
 			    t, ph, n, get(t, ph, n, "errs"), get(t, ph, n, "lost"),
@@ -116,5 +120,5 @@ END {
 	for (t in seen) if (V[t, "conns", "", "ok"] != V[t, "conns", "", "conns"])
 		notes = notes sprintf("  %s: %s of %s idle connections answered\n", t,
 		    V[t, "conns", "", "ok"], V[t, "conns", "", "conns"])
-	if (notes != "") printf "\n! not every call got the right answer:\n%s", notes
+	if (notes != "") printf "\n! not every call got the right answer in time:\n%s", notes
 }
