@@ -114,6 +114,7 @@ set_eq()
 summary_row()
 {
 	_row=$(awk -v p="$2" '$1 == p' "$T/out")
+	# shellcheck disable=SC2086
 	set -- "$1" "$2" "$3" "$4" "$5" "$6" $_row
 	_ok=1
 	[ "$RC" = 0 ] && [ $# = 11 ] || _ok=""
@@ -255,7 +256,7 @@ for h in "" 127.0.0.1; do
 		diag_last
 	fi
 	expect "rpcinfo -m${h:+ $h}: GETADDR of $PROG v2 tcp counted as a success" \
-	    "^$PROG[[:space:]]+2[[:space:]]+tcp[[:space:]]+[1-9][0-9]*[[:space:]]+0\$"
+	    "^${PROG}[[:space:]]+2[[:space:]]+tcp[[:space:]]+[1-9][0-9]*[[:space:]]+0\$"
 done
 
 # ---- rpcinfo -d: unregister ----

@@ -101,7 +101,7 @@ else
 fi
 check "exportfs -ra" "$EXPORTFS" -ra
 capture cat /var/lib/nfs/etab
-expect "exportfs: $EXPORT in the private etab" "^$EXPORT[[:space:]]"
+expect "exportfs: $EXPORT in the private etab" "^${EXPORT}[[:space:]]"
 
 spawn mountd "$MOUNTD" -F -p $MOUNTD_PORT
 MOUNTD_PID=$SPAWNED

@@ -45,6 +45,7 @@ merged()
 # stat_sets V: the successful SET count of version V in GETSTAT.
 stat_sets()
 {
+	# shellcheck disable=SC2086
 	run_to "$STEP_TIMEOUT" $TC_ENV "$TC" proc 127.0.0.1 udp 4 getstat |
 	    sed -n "s/^stat v$1 info.* set \([0-9]*\) unset.*/\1/p"
 }
@@ -121,11 +122,9 @@ for via in udp tcp6 local; do
 			    "^100000 $v $n [0-9a-f:.]+\.$P1\.$P2 superuser\$"
 		done
 	done
-	for v in 2; do
-		for n in udp tcp; do
-			expect "rpcb_getmaps over $via lists 100000 v$v $n port 111 superuser" \
-			    "^100000 $v $n [0-9.]+\.$P1\.$P2 superuser\$"
-		done
+	for n in udp tcp; do
+		expect "rpcb_getmaps over $via lists 100000 v2 $n port 111 superuser" \
+		    "^100000 2 $n [0-9.]+\.$P1\.$P2 superuser\$"
 	done
 	for v in 3 4; do
 		expect "rpcb_getmaps over $via lists 100000 v$v local $DAEMON_SOCK" \
@@ -283,8 +282,11 @@ if start_server s3 -m pmap -V 3; then
 	    "^$PROG 3 udp 0\.0\.0\.0\.[0-9]+\.[0-9]+ superuser\$"
 	expect_not "s3: pmap_set registers no udp6" "^$PROG 3 udp6 "
 	stop_pid "$SERVER_PID" TERM 5
-	[ "$STOPPED_STATUS" = 0 ] && ok "s3: exits on SIGTERM" ||
-	    not_ok "s3: exits on SIGTERM ($STOPPED_STATUS)"
+	if [ "$STOPPED_STATUS" = 0 ]; then
+		ok "s3: exits on SIGTERM"
+	else
+		not_ok "s3: exits on SIGTERM ($STOPPED_STATUS)"
+	fi
 	gone s3 3
 fi
 
@@ -439,8 +441,11 @@ if start_server s4 -m create -n udp -V 4; then
 	    "^$PROG 4 udp6 $(bound s4 udp6 | sed 's/\./\\./g') superuser\$"
 	found_everywhere s4 4
 	stop_pid "$SERVER_PID" TERM 5
-	[ "$STOPPED_STATUS" = 0 ] && ok "s4: exits on SIGTERM" ||
-	    not_ok "s4: exits on SIGTERM ($STOPPED_STATUS)"
+	if [ "$STOPPED_STATUS" = 0 ]; then
+		ok "s4: exits on SIGTERM"
+	else
+		not_ok "s4: exits on SIGTERM ($STOPPED_STATUS)"
+	fi
 	gone s4 4
 fi
 

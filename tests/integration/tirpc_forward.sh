@@ -71,19 +71,19 @@ for n in udp udp6; do
 	udp) h=127.0.0.1 p=$UP ;;
 	udp6) h=::1 p=$U6 ;;
 	esac
-	tc proc $h $n 4 bcast $PROG 1 2
+	tc proc "$h" $n 4 bcast $PROG 1 2
 	expect_eq "-r: v4 BCAST over $n: merged address and result" \
-	    "addr $(ua $h "$p") res 00000001"
-	tc proc $h $n 4 indirect $PROG 2 2
+	    "addr $(ua "$h" "$p") res 00000001"
+	tc proc "$h" $n 4 indirect $PROG 2 2
 	expect_eq "-r: v4 INDIRECT over $n: merged address and result" \
-	    "addr $(ua $h "$p") res 00000002"
-	tcq proc $h $n 4 indirect $PROG 3 2
+	    "addr $(ua "$h" "$p") res 00000002"
+	tcq proc "$h" $n 4 indirect $PROG 3 2
 	expect_err "-r: v4 INDIRECT over $n to a missing version: PROG_MISMATCH 1..2" \
 	    'low version = 1, high version = 2'
-	tcq proc $h $n 4 indirect $((PROG + 1)) 1 0
+	tcq proc "$h" $n 4 indirect $((PROG + 1)) 1 0
 	expect_err "-r: v4 INDIRECT over $n to an unregistered program: PROG_UNAVAIL" \
 	    'Program unavailable'
-	tcq proc $h $n 4 indirect $PROG 1 9
+	tcq proc "$h" $n 4 indirect $PROG 1 9
 	if [ "$RC" = 2 ] && ! grep -q 'Timed out' "$T/err"; then
 		ok "-r: v4 INDIRECT over $n to an unknown procedure: an error comes back"
 	else

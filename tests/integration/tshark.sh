@@ -212,7 +212,7 @@ for v in 2 3 4; do
 	esac
 	for p in $procs; do
 		at_least "v$v procedure $p: replies matched to calls" \
-		    "$(srt_calls $v $p)" 4
+		    "$(srt_calls $v "$p")" 4
 	done
 done
 
