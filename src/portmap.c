@@ -95,6 +95,8 @@ static struct {
 	struct loop_timer	 status_timer, wd_timer;
 	uint64_t		 wd_ms;
 	size_t			 nbuiltin;	/* our own entries */
+	struct privs		 privs;		/* the user we become */
+	int			 drop;		/* ... if any */
 	/* persistence (state.h): the journal, and the single-instance lock */
 	const char		*state_dir;
 	int			 no_state;	/* --no-state: lock only */
@@ -647,42 +649,57 @@ pm_check_port(const char *local_path)
 }
 
 /*
- * Root only until here: hand the state directory to the user, chroot if
- * asked, and become the user for good.
+ * Whom to become after binding, looked up before anything is opened (the
+ * name service is not reachable after a chroot, and a wrong -u is better
+ * reported at once).  Sets pm.drop when there is a user to become.
+ */
+static void
+pm_whom(const char *user, const char *chroot_dir)
+{
+	char	err[512];
+
+	pm.drop = 0;
+	if (getuid() != 0 && geteuid() != 0) {
+		if (chroot_dir != NULL)
+			fatalx(PM_EXIT_USAGE, "-t %s: needs root", chroot_dir);
+		return;
+	}
+	if (user != NULL && strcmp(user, "root") == 0)
+		return;
+	if (privs_lookup(user, &pm.privs, err, sizeof(err)) == -1)
+		fatalx(PM_EXIT_USAGE, "%s", err);
+	pm.drop = pm.privs.uid != 0;
+}
+
+/*
+ * Root only until here: chroot if asked, hand the state directory to the
+ * user, and become the user for good.
  */
 static void
 pm_drop(const char *user, const char *chroot_dir)
 {
-	struct privs	p;
-	char		err[512];
+	char	err[512];
 
-	if (getuid() != 0 && geteuid() != 0) {
-		if (chroot_dir != NULL)
-			fatalx(PM_EXIT_FAIL, "-t %s: needs root", chroot_dir);
-		log_debug("running as uid %u: no privileges to drop",
-		    (unsigned)getuid());
-		return;
-	}
-	if (user != NULL && strcmp(user, "root") == 0) {
-		log_warnx("running as root (-u root): privileges kept");
-		return;
-	}
-	if (privs_lookup(user, &p, err, sizeof(err)) == -1)
-		fatalx(PM_EXIT_USAGE, "%s", err);
-	if (p.uid == 0) {
-		log_warnx("user %s is uid 0: privileges kept", p.name);
+	if (!pm.drop) {
+		if (getuid() != 0 && geteuid() != 0)
+			log_debug("running as uid %u: no privileges to drop",
+			    (unsigned)getuid());
+		else
+			log_warnx("running as root (%s%s): privileges kept",
+			    user != NULL ? "-u " : "user ", user != NULL ? user :
+			    pm.privs.name);
 		return;
 	}
 	if (chroot_dir != NULL && privs_chroot(chroot_dir, err,
 	    sizeof(err)) == -1)
 		fatalx(PM_EXIT_FAIL, "%s", err);
-	if (pm.state_dir != NULL && privs_own_dir(pm.state_dir, &p, err,
-	    sizeof(err)) == -1)
+	if (pm.state_dir != NULL && privs_own_dir(pm.state_dir, &pm.privs,
+	    err, sizeof(err)) == -1)
 		log_warnx("%s", err);
-	if (privs_drop(&p, err, sizeof(err)) == -1)
+	if (privs_drop(&pm.privs, err, sizeof(err)) == -1)
 		fatalx(PM_EXIT_FAIL, "%s", err);
-	log_debug("running as %s (uid %u, gid %u)%s%s", p.name,
-	    (unsigned)p.uid, (unsigned)p.gid, chroot_dir != NULL ?
+	log_debug("running as %s (uid %u, gid %u)%s%s", pm.privs.name,
+	    (unsigned)pm.privs.uid, (unsigned)pm.privs.gid, chroot_dir != NULL ?
 	    ", chrooted to " : "", chroot_dir != NULL ? chroot_dir : "");
 }
 
@@ -874,6 +891,7 @@ main(int argc, char *argv[])
 	 * The service manager: its notification socket and the sockets it
 	 * passed (read before detaching: they are for this pid).
 	 */
+	pm_whom(user, chroot_dir);
 	(void)notify_init();
 	if ((r = notify_listen_fds(passed, LISTEN_MAX)) < 0)
 		exit(PM_EXIT_FAIL);
