@@ -10,7 +10,8 @@
  *
  *	ok	 well-formed answers: NULL, v2 DUMP/GETPORT/SET/UNSET/CALLIT,
  *		 v3/v4 DUMP/GETADDR/UNSET/CALLIT, v4 GETADDRLIST/GETSTAT; any
- *		 other program answers NULL (a service for -n and -a tests)
+ *		 other program answers NULL at versions 1 and 2, and
+ *		 PROG_MISMATCH (1, 2) at others (a service for -n and -a tests)
  *	strlen	 a string declared 0xffffffff bytes long
  *	bool	 a list "more" flag of 0xffffffff
  *	many	 a valid list of 200,000 entries (streams; UDP gets ok)
@@ -28,6 +29,7 @@
  *	silent	 never answers
  *	mismatch every call: PROG_MISMATCH, versions 0 to 0xffffffff
  *	stats	 GETSTAT with lists of 200,000 entries and extreme counts
+ *	wiseguy	 like ok, but every version of every program answers NULL
  *
  * Exits after SECONDS (default 120), or on SIGTERM.  Prints "ready" once
  * it listens.
@@ -54,12 +56,13 @@
 enum fs_mode {
 	FS_OK, FS_STRLEN, FS_BOOL, FS_MANY, FS_ENDLESS, FS_BIGFRAG, FS_CTRL,
 	FS_LONG, FS_TRUNC, FS_GARBAGE, FS_STRAY, FS_FRAGS, FS_SILENT,
-	FS_MISMATCH, FS_STATS
+	FS_MISMATCH, FS_STATS, FS_WISEGUY
 };
 
 static const char *const fs_modes[] = {
 	"ok", "strlen", "bool", "many", "endless", "bigfrag", "ctrl", "long",
-	"trunc", "garbage", "stray", "frags", "silent", "mismatch", "stats"
+	"trunc", "garbage", "stray", "frags", "silent", "mismatch", "stats",
+	"wiseguy"
 };
 
 static enum fs_mode	fs_mode;
@@ -275,6 +278,11 @@ fs_reply(struct xdr_enc *e, const struct rpc_call *c, int stream)
 		return;
 	if (fs_mode == FS_MISMATCH) {
 		rpcmsg_reply_prog_mismatch(e, c->xid, 0, 0xffffffffu);
+		return;
+	}
+	if (c->prog != PMAP_PROG && fs_mode != FS_WISEGUY &&
+	    (c->vers < 1 || c->vers > 2)) {
+		rpcmsg_reply_prog_mismatch(e, c->xid, 1, 2);
 		return;
 	}
 	if (fs_mode == FS_GARBAGE) {
