@@ -16,8 +16,9 @@
  *	rmtcall raw udp|tcp HOST PORT VERS PROC [HEX]
  *		one call to program 100000 (AUTH_NONE, arguments HEX), reply
  *		read whole; prints "sent N", "received M" (record marks not
- *		counted), and "accepted STAT" / "denied STAT" with the
- *		result bytes
+ *		counted), and "accepted STAT" / "denied STAT", with the
+ *		number of result bytes ("results N") and the first 64 in hex
+ *		("data HEX")
  *	rmtcall callit HOST VERS PROC PROG PVERS PPROC [HEX]
  *		one CALLIT (v2/v3) / BCAST / INDIRECT (v4: PROC 5 or 9) over
  *		UDP with raw arguments HEX; prints as raw, "silent" when no
@@ -383,6 +384,10 @@ rc_show_reply(const uint8_t *r, size_t n, uint32_t xid)
 	}
 	printf("accepted %u\n", rc_get(r + o));
 	printf("results %zu\n", n - o - 4);
+	printf("data ");
+	for (vl = 0; vl < 64 && o + 4 + vl < n; vl++)
+		printf("%02x", r[o + 4 + vl]);
+	printf("\n");
 	return rc_get(r + o) == 0 ? 0 : 1;
 }
 
