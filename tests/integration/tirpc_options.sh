@@ -33,17 +33,17 @@ start_daemon || done_testing
 for h in 10.9.9.1 fd00:9::1; do
 	n=$(netid_of $h)
 	for v in 3 4; do
-		tc proc $h $n $v set $PROG2 $v $n 0.0.0.0.40.$v
+		tc proc $h "$n" $v set $PROG2 $v "$n" 0.0.0.0.40.$v
 		expect_err "default: v$v SET from $h refused, AUTH_TOOWEAK" \
 		    'Client credential too weak'
 	done
-	tc proc $h $n 2 set $PROG2 2 udp 10242
+	tc proc $h "$n" 2 set $PROG2 2 udp 10242
 	expect_err "default: v2 SET from $h refused, AUTH_TOOWEAK" \
 	    'Client credential too weak'
-	tc proc $h $n 4 unset 100000 4 ""
+	tc proc $h "$n" 4 unset 100000 4 ""
 	expect_err "default: v4 UNSET of 100000 from $h refused" \
 	    'Client credential too weak'
-	tc proc $h $n 2 unset 100000 2
+	tc proc $h "$n" 2 unset 100000 2
 	expect_err "default: v2 UNSET of 100000 from $h refused" \
 	    'Client credential too weak'
 done
@@ -54,9 +54,9 @@ for v in 2 3 4; do
 done
 for h in 127.0.0.1 ::1; do
 	n=$(netid_of $h)
-	tc proc $h $n 4 set $PROG2 9 $n "$h.40.9"
+	tc proc $h "$n" 4 set $PROG2 9 "$n" "$h.40.9"
 	expect_eq "default: v4 SET from $h accepted" true
-	tc proc $h $n 4 unset $PROG2 9 $n
+	tc proc $h "$n" 4 unset $PROG2 9 "$n"
 	expect_eq "default: v4 UNSET from $h accepted" true
 done
 
@@ -65,6 +65,7 @@ done
 # connected UDP socket (bound to loopback, connected to v1's address)
 # only accepts a reply from there.
 for pair in "127.0.0.1 10.9.9.2" "::1 fd00:9::2" "127.0.0.1 10.9.9.1"; do
+	# shellcheck disable=SC2086
 	set -- $pair
 	capture python3 - "$1" "$2" "$DAEMON_PORT" <<'EOF'
 import socket, struct, sys
@@ -88,16 +89,16 @@ stop_daemon
 start_daemon -i || done_testing
 for h in 10.9.9.1 fd00:9::1; do
 	n=$(netid_of $h)
-	tc proc $h $n 4 set $PROG2 4 $n "$h.40.4"
+	tc proc $h "$n" 4 set $PROG2 4 "$n" "$h.40.4"
 	expect_eq "-i: v4 SET from $h accepted" true
-	tc proc $h $n 2 set $PROG2 2 udp 10242
+	tc proc $h "$n" 2 set $PROG2 2 udp 10242
 	expect_eq "-i: v2 SET from $h accepted" true
 	tc getmaps 127.0.0.1 tcp
 	expect "-i: the v4 entry from $h is owned by unknown" \
-	    "^$PROG2 4 $n $(echo "$h" | sed 's/\./\\./g')\\.40\\.4 unknown\$"
-	tc proc $h $n 4 unset $PROG2 4 ""
+	    "^$PROG2 4 "$n" $(echo "$h" | sed 's/\./\\./g')\\.40\\.4 unknown\$"
+	tc proc $h "$n" 4 unset $PROG2 4 ""
 	expect_eq "-i: v4 UNSET from $h accepted" true
-	tc proc $h $n 2 unset $PROG2 2
+	tc proc $h "$n" 2 unset $PROG2 2
 	expect_eq "-i: v2 UNSET from $h accepted" true
 	tc getmaps 127.0.0.1 tcp
 	expect_not "-i: nothing of $PROG2 left" "^$PROG2 "
@@ -109,12 +110,12 @@ stop_daemon
 start_daemon -h 10.9.9.1 || done_testing
 for h in 10.9.9.1 127.0.0.1 ::1; do
 	n=$(netid_of $h)
-	tc proc $h $n 2 null
+	tc proc $h "$n" 2 null
 	expect_eq "-h 10.9.9.1: UDP NULL via $h answered" ok
 done
 for h in 10.9.9.2 fd00:9::1 fd00:9::2; do
 	n=$(netid_of $h)
-	tc proc $h $n 2 null
+	tc proc $h "$n" 2 null
 	if [ "$RC" = 2 ] && [ ! -s "$T/out" ]; then
 		ok "-h 10.9.9.1: UDP NULL via $h not answered"
 	else
