@@ -95,7 +95,7 @@ for h in 10.9.9.1 fd00:9::1; do
 	expect_eq "-i: v2 SET from $h accepted" true
 	tc getmaps 127.0.0.1 tcp
 	expect "-i: the v4 entry from $h is owned by unknown" \
-	    "^$PROG2 4 "$n" $(echo "$h" | sed 's/\./\\./g')\\.40\\.4 unknown\$"
+	    "^$PROG2 4 $n $(echo "$h" | sed 's/\./\\./g')\\.40\\.4 unknown\$"
 	tc proc $h "$n" 4 unset $PROG2 4 ""
 	expect_eq "-i: v4 UNSET from $h accepted" true
 	tc proc $h "$n" 2 unset $PROG2 2
