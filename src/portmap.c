@@ -475,9 +475,9 @@ pm_report(void)
 
 /*
  * SIGHUP: reopen the log and re-read what can be re-read without a
- * restart: the interface list.  The access lists (acl.h) are re-read
- * here too once the daemon loads them.  Sockets, the state directory and
- * the options on the command line stay as they are.
+ * restart: the interface list and the access configuration (policy.c).
+ * Registrations, sockets, the state directory and the options on the
+ * command line stay as they are.
  */
 static void
 pm_reload(void)
