@@ -1,7 +1,8 @@
 #!/bin/sh
 # nfs_peers.sh - the NFS user-space daemons of nfs-common and
 # nfs-kernel-server register with the port mapper and are found:
-# rpc.statd (100024 status) and rpc.mountd (100005 v1-3, showmount -e).
+# rpc.statd (100024 status, found by sm-notify) and rpc.mountd (100005
+# v1-3, showmount -e).
 #
 # Everything stays inside the test's namespaces: statd gets a state
 # directory under $T, and /var/lib/nfs and /etc/exports are replaced by a
@@ -74,6 +75,23 @@ expect_eq "rpc.statd: rpcinfo -t 127.0.0.1 status" \
     "program 100024 version 1 ready and waiting"
 tc null 127.0.0.1 tcp 100024 1
 expect_eq "rpc.statd: clnt_create tcp + NULL" ok
+
+# sm-notify (its own PMAP v2 GETPORT over UDP, then SM_NOTIFY) tells the
+# peers listed in its state directory that we rebooted: here, our statd.
+SMNOTIFY=/usr/sbin/sm-notify
+if [ -x "$SMNOTIFY" ]; then
+	mkdir -p "$T/notify/sm" "$T/notify/sm.bak"
+	echo "0100007f 000186b5 00000003 00000010 00000000000000000000000000000000 127.0.0.1 localhost" \
+	    >"$T/notify/sm/127.0.0.1"
+	capture "$SMNOTIFY" -d -f -P "$T/notify" -v 127.0.0.1
+	expect_rc "sm-notify: exit 0" 0
+	expect_err "sm-notify: its PMAP_GETPORT for status got $STATD_PORT" \
+	    "Received PMAP_GETPORT result: $STATD_PORT\$"
+	expect_err "sm-notify: SM_NOTIFY reached rpc.statd" \
+	    'Host 127\.0\.0\.1 notified successfully'
+	check "sm-notify: the peer record is gone once notified" \
+	    test ! -e "$T/notify/sm/127.0.0.1"
+fi
 
 stop_pid "$STATD_PID" TERM 5
 if [ "$STOPPED_STATUS" != KILLED ]; then
