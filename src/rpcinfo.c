@@ -409,8 +409,8 @@ rpi_pstatus(struct cl *c, enum cl_stat st, unsigned long prog,
 
 /*
  * Ping prog at one version, or at every version in the range a call of
- * version 0 (or of version 2^32-1, if 0 answers) reports.  wide: show
- * numbers as rpcinfo's -u and -t do (unsigned long, not truncated).
+ * version 0 (or of version 2^32-1, if 0 answers) reports.  prog and vers
+ * are shown as given: -u and -t pass them untruncated, as 1.2.6 does.
  */
 static void __attribute__((noreturn))
 rpi_ping(struct cl *c, unsigned long prog, int known, unsigned long vers)
@@ -834,7 +834,7 @@ rpi_rpcbdump(int shortfmt, const char *netid, int argc, char **argv)
 	const char		*used, *name;
 	size_t			 n = 0, i;
 	enum cl_stat		 st;
-	int			 ms = rpi_ms(RPI_DUMP_MS), got = 0;
+	int			 ms = rpi_ms(RPI_DUMP_MS);
 
 	if (argc > 1)
 		rpi_usage();
@@ -853,7 +853,6 @@ rpi_rpcbdump(int shortfmt, const char *netid, int argc, char **argv)
 	if (st == CL_SUCCESS) {
 		if (cl_dec_rpcblist(&c.res, &v, &n) == -1)
 			goto undecodable;
-		got = 1;
 	} else if (st == CL_PROGVERSMISMATCH || st == CL_PROGUNAVAIL) {
 		if (c.err.low == RPCBVERS_4) {
 			cl_set_vers(&c, RPCBVERS_4);
@@ -861,19 +860,16 @@ rpi_rpcbdump(int shortfmt, const char *netid, int argc, char **argv)
 				goto failed;
 			if (cl_dec_rpcblist(&c.res, &v, &n) == -1)
 				goto undecodable;
-			got = 1;
 		} else if (c.err.high == PMAP_VERS) {
 			cl_set_vers(&c, PMAP_VERS);
 			if (cl_call(&c, PMAPPROC_DUMP, NULL, 0) != CL_SUCCESS)
 				goto failed;
 			if (rpi_from_pmap(&c, &v, &n) == -1)
 				goto undecodable;
-			got = 1;
 		}
 		/* neither: 1.2.6 says the table is empty */
 	} else
 		goto failed;
-	(void)got;
 	if (rpi_json && !shortfmt) {
 		printf("{\"source\":\"rpcbind\",\"entries\":[");
 		for (i = 0; i < n; i++) {
