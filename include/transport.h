@@ -85,6 +85,8 @@ struct xprt_stats {
 	uint64_t	toobig;			/* closed for a record over the cap */
 	uint64_t	records_in, records_out;
 	unsigned	conns, max_conns_seen;
+	uint64_t	evicted;		/* closed to make room for a new one */
+	uint64_t	paused;			/* times the listeners were paused */
 };
 
 /* udp.c: datagrams, at most UDP_BATCH per socket per wake-up. */
@@ -116,12 +118,19 @@ int		 udp_send(struct udp_srv *, const struct udp_origin *,
 		    const struct sockaddr *peer, socklen_t peerlen,
 		    const void *buf, size_t len);
 
-/* stream.c: TCP and AF_LOCAL connections. */
+/*
+ * stream.c: TCP and AF_LOCAL connections.  At the cap (or out of fds) a
+ * new connection takes the place of the one that made no progress the
+ * longest, if that one is idle (no partial record, no reply pending) or
+ * stalled for a second; failing that the listeners are paused, not
+ * polled, until a connection closes or a short timer.
+ */
 struct stream_cfg {
-	unsigned	max_conns;	/* at the cap, stop accepting */
+	unsigned	max_conns;	/* connections kept open at once */
 	unsigned	idle_ms;	/* close a connection silent this long */
 	unsigned	record_ms;	/* ... or one slower than this for one record */
 	unsigned	max_frags;	/* fragments per record */
+	unsigned	max_record;	/* bytes per record (0: PM_REQUEST_MAX) */
 };
 #define STREAM_MAX_CONNS	900
 #define STREAM_IDLE_MS		30000

@@ -2,9 +2,16 @@
  * stream.c - TCP and AF_LOCAL connections.  Each connection reassembles
  * records (rm_reader) from non-blocking reads, hands each to the handler
  * and writes the reply as one record.  While a reply is still being
- * written the connection is not read.  Connections are capped (at the cap
- * the listeners are not watched), and a sweep closes those idle too long
- * or too slow to finish a record.
+ * written the connection is not read.  A sweep closes connections idle
+ * too long or too slow to finish a record.
+ *
+ * Connections are capped.  The list of connections is kept in order of
+ * their last progress (the most recent first), so that at the cap, or
+ * when accept() runs out of fds, the one that made no progress the
+ * longest is found from the tail: if it is idle (no partial record, no
+ * reply pending) or has stalled for STREAM_STALL_MS, it is closed and the
+ * new connection takes its place.  Otherwise the listeners are paused,
+ * not polled, until a connection closes or STREAM_PAUSE_MS passes.
  */
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -25,7 +32,9 @@
 #define STREAM_ACCEPTS		16		/* accept()s per wake-up */
 #define STREAM_READ		16384
 #define STREAM_SWEEP_MS		1000
-#define STREAM_BACKOFF_MS	1000		/* after EMFILE and the like */
+#define STREAM_PAUSE_MS		250		/* listeners paused: look again */
+#define STREAM_STALL_MS		1000		/* a busy connection this still
+						   may make room for a new one */
 #define STREAM_KEEP_ENC		(256u << 10)	/* reply buffer kept between calls */
 
 struct conn {
@@ -60,10 +69,10 @@ struct stream_srv {
 	void			*peer_arg;
 	struct xprt_stats	*st;
 	struct stream_lis	*lis;
-	struct conn		*conns;
+	struct conn		*conns;		/* latest progress first */
+	struct conn		*tail;		/* ... the least recent last */
 	unsigned		 nconns;
 	int			 paused;	/* listeners not watched */
-	int			 backoff;	/* ... until the resume timer */
 	struct loop_timer	 sweep, resume;
 	struct xdr_enc		 enc;
 	uint8_t			 rbuf[STREAM_READ];
@@ -82,11 +91,64 @@ stream_watch(struct stream_srv *s, int on)
 	s->paused = !on;
 }
 
+/* Pause the listeners until a connection closes or STREAM_PAUSE_MS. */
+static void
+stream_pause(struct stream_srv *s)
+{
+	if (!s->paused)
+		s->st->paused++;
+	stream_watch(s, 0);
+	loop_timer_arm(s->loop, &s->resume, STREAM_PAUSE_MS);
+}
+
 static void
 stream_maybe_resume(struct stream_srv *s)
 {
-	if (s->paused && !s->backoff && s->nconns < s->cfg.max_conns)
+	if (s->paused && s->nconns < s->cfg.max_conns) {
+		loop_timer_cancel(s->loop, &s->resume);
 		stream_watch(s, 1);
+	}
+}
+
+static void
+conn_unlink(struct conn *c)
+{
+	struct stream_srv	*s = c->srv;
+
+	if (c->prev != NULL)
+		c->prev->next = c->next;
+	else
+		s->conns = c->next;
+	if (c->next != NULL)
+		c->next->prev = c->prev;
+	else
+		s->tail = c->prev;
+	c->prev = c->next = NULL;
+}
+
+static void
+conn_push(struct conn *c)
+{
+	struct stream_srv	*s = c->srv;
+
+	c->prev = NULL;
+	c->next = s->conns;
+	if (s->conns != NULL)
+		s->conns->prev = c;
+	else
+		s->tail = c;
+	s->conns = c;
+}
+
+/* The connection made progress: note when, and move it to the front. */
+static void
+conn_touch(struct conn *c)
+{
+	c->last = loop_now(c->srv->loop);
+	if (c->srv->conns != c) {
+		conn_unlink(c);
+		conn_push(c);
+	}
 }
 
 static void
@@ -99,12 +161,7 @@ conn_close(struct conn *c)
 	rm_release(&c->rm);
 	free(c->out);
 	free(c->in);
-	if (c->prev != NULL)
-		c->prev->next = c->next;
-	else
-		s->conns = c->next;
-	if (c->next != NULL)
-		c->next->prev = c->prev;
+	conn_unlink(c);
 	free(c);
 	s->nconns--;
 	s->st->conns = s->nconns;
@@ -158,7 +215,7 @@ conn_flush(struct conn *c)
 			return -1;
 		}
 		c->off += (size_t)w;
-		c->last = loop_now(c->srv->loop);
+		conn_touch(c);
 	}
 	c->srv->st->records_out++;
 	return 1;
@@ -265,7 +322,7 @@ conn_read(struct loop *loop, int fd, void *arg)
 		conn_close(c);
 		return;
 	}
-	c->last = loop_now(loop);
+	conn_touch(c);
 	(void)conn_feed(c, c->srv->rbuf, (size_t)n);
 }
 
@@ -323,13 +380,41 @@ stream_sweep(struct loop *loop, void *arg)
 		loop_timer_arm(loop, &s->sweep, STREAM_SWEEP_MS);
 }
 
+/* The pause is over: watch the listeners again (at the cap too). */
 static void
 stream_resume(struct loop *loop, void *arg)
 {
 	struct stream_srv	*s = arg;
 
-	s->backoff = 0;
-	stream_maybe_resume(s);
+	if (s->paused)
+		stream_watch(s, 1);
+}
+
+/*
+ * Make room for a new connection: close the one that made no progress
+ * the longest, if it is idle or stalled (see the top of the file).
+ * Connections that made progress in this wake-up are spared.  0 when one
+ * was closed, -1 when none may be.
+ */
+static int
+stream_evict(struct stream_srv *s)
+{
+	struct conn	*c;
+	uint64_t	 now = loop_now(s->loop);
+
+	for (c = s->tail; c != NULL && c->last < now; c = c->prev) {
+		if ((c->out == NULL && c->in == NULL && !rm_partial(&c->rm)) ||
+		    now - c->last >= STREAM_STALL_MS) {
+			s->st->evicted++;
+			if (log_ratelimited(&s->rl_accept, now))
+				log_warnx("%u connections open: closing the one "
+				    "quiet the longest (%llu ms) to make room",
+				    s->nconns, (unsigned long long)(now - c->last));
+			conn_close(c);
+			return 0;
+		}
+	}
+	return -1;
 }
 
 static void
@@ -371,7 +456,7 @@ conn_new(struct stream_srv *s, struct stream_lis *l, int fd,
 			s->peer_fn(s->peer_arg, fd, &c->caller);
 	} else
 		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
-	rm_init(&c->rm, PM_REQUEST_MAX, s->cfg.max_frags);
+	rm_init(&c->rm, s->cfg.max_record, s->cfg.max_frags);
 	if (loop_add_fd(s->loop, fd, conn_read, conn_write, c) == -1) {
 		s->st->refused++;
 		if (log_ratelimited(&s->rl_accept, loop_now(s->loop)))
@@ -382,10 +467,7 @@ conn_new(struct stream_srv *s, struct stream_lis *l, int fd,
 	}
 	loop_want_write(s->loop, fd, 0);
 	c->last = loop_now(s->loop);
-	c->next = s->conns;
-	if (s->conns != NULL)
-		s->conns->prev = c;
-	s->conns = c;
+	conn_push(c);
 	s->nconns++;
 	s->st->conns = s->nconns;
 	s->st->accepted++;
@@ -405,11 +487,17 @@ stream_listen_read(struct loop *loop, int fd, void *arg)
 	int			 i, cfd;
 
 	for (i = 0; i < STREAM_ACCEPTS; i++) {
-		if (s->nconns >= s->cfg.max_conns) {
+		/*
+		 * At the cap: make room only when the listener says someone
+		 * waits (the next wake-up tells, if we accepted already).
+		 */
+		if (s->nconns >= s->cfg.max_conns && i > 0)
+			return;
+		if (s->nconns >= s->cfg.max_conns && stream_evict(s) == -1) {
 			if (log_ratelimited(&s->rl_accept, loop_now(loop)))
-				log_warnx("%u connections open: not accepting "
-				    "more for now", s->nconns);
-			stream_watch(s, 0);
+				log_warnx("%u connections open, none idle: not "
+				    "accepting more for now", s->nconns);
+			stream_pause(s);
 			return;
 		}
 		memset(&ss, 0, sizeof(ss));
@@ -422,12 +510,14 @@ stream_listen_read(struct loop *loop, int fd, void *arg)
 			if (errno == ECONNABORTED || errno == EPROTO ||
 			    errno == EPERM)
 				continue;
+			/* out of fds: one of ours makes room, if one may */
+			if ((errno == EMFILE || errno == ENFILE) &&
+			    stream_evict(s) == 0)
+				continue;
 			if (log_ratelimited(&s->rl_accept, loop_now(loop)))
 				log_warn("%s: accept", xprt_netid(l->xprt));
-			/* out of fds or memory: pause instead of spinning */
-			s->backoff = 1;
-			stream_watch(s, 0);
-			loop_timer_arm(loop, &s->resume, STREAM_BACKOFF_MS);
+			/* pause instead of spinning */
+			stream_pause(s);
 			return;
 		}
 		conn_new(s, l, cfd, &ss, sslen);
@@ -461,6 +551,8 @@ stream_new(struct loop *loop, const struct stream_cfg *cfg,
 		s->cfg.record_ms = STREAM_RECORD_MS;
 	if (s->cfg.max_frags == 0)
 		s->cfg.max_frags = STREAM_MAX_FRAGS;
+	if (s->cfg.max_record == 0 || s->cfg.max_record > PM_REQUEST_MAX)
+		s->cfg.max_record = PM_REQUEST_MAX;
 	s->handler = handler;
 	s->arg = arg;
 	s->st = st;

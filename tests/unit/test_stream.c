@@ -3,7 +3,9 @@
  * fake handler: pipelined records answered in order, a reply too big for
  * the socket buffer finished later while further requests wait, records
  * split into fragments and bytes, the record and fragment caps, the
- * connection cap, the deadlines, and the peer credentials.
+ * connection cap (the connection quiet the longest makes room; with none
+ * idle the listener pauses without spinning), running out of fds, the
+ * deadlines, and the peer credentials.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +13,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
@@ -70,7 +73,7 @@ static int
 setup(void **state)
 {
 	struct fx		*fx = calloc(1, sizeof(*fx));
-	struct stream_cfg	 cfg = { 2, 1500, 300, 4 };
+	struct stream_cfg	 cfg = { 2, 1500, 300, 4, 0 };
 	struct sockaddr_un	 sun;
 
 	assert_non_null(fx);
@@ -305,6 +308,7 @@ test_too_many_fragments(void **state)
 	assert_int_equal(fx->calls, 0);
 }
 
+/* At the cap, the connection idle the longest makes room for a new one. */
 static void
 test_connection_cap(void **state)
 {
@@ -315,18 +319,118 @@ test_connection_cap(void **state)
 
 	fd[0] = client(fx);
 	fd[1] = client(fx);
-	fd[2] = client(fx);		/* waits in the backlog */
 	spin(fx, 20);
 	assert_int_equal(fx->st.conns, 2);
+	/* fd[1] talks, so fd[0] is the one quiet the longest */
+	n = put_rec(out, "ping", 4);
+	assert_int_equal(write(fd[1], out, n), (ssize_t)n);
+	assert_int_equal(drain(fx, fd[1], in, sizeof(in), 8, &eof), 8);
+	fd[2] = client(fx);
+	assert_int_equal(write(fd[2], out, n), (ssize_t)n);
+	assert_int_equal(drain(fx, fd[2], in, sizeof(in), 8, &eof), 8);
+	assert_memory_equal(in, "\x80\0\0\x04ping", 8);
+	assert_int_equal(drain(fx, fd[0], in, sizeof(in), 1, &eof), 0);
+	assert_true(eof);
+	assert_int_equal(fx->st.evicted, 1);
+	assert_int_equal(fx->st.accepted, 3);
+	assert_int_equal(fx->st.conns, 2);
+	assert_int_equal(fx->st.max_conns_seen, 2);
+	/* the one that talked is still there */
+	assert_int_equal(write(fd[1], out, n), (ssize_t)n);
+	assert_int_equal(drain(fx, fd[1], in, sizeof(in), 8, &eof), 8);
+	close(fd[0]);
+	close(fd[1]);
+	close(fd[2]);
+}
+
+/*
+ * At the cap with every connection busy on a record (and not stalled for
+ * a second yet): the new one waits in the backlog, the listener is paused
+ * (a few wake-ups, no spinning), and it is served once room is made.
+ */
+static void
+test_connection_cap_busy(void **state)
+{
+	struct fx	*fx = *state;
+	uint8_t		 out[16], in[16];
+	uint64_t	 w0;
+	size_t		 n;
+	int		 fd[3], eof;
+
+	fd[0] = client(fx);
+	fd[1] = client(fx);
+	spin(fx, 20);
+	assert_int_equal(write(fd[0], "\x80\0\0\x28xx", 6), 6);
+	assert_int_equal(write(fd[1], "\x80\0\0\x28xx", 6), 6);
+	spin(fx, 20);
+	assert_int_equal(fx->st.conns, 2);
+	fd[2] = client(fx);
 	n = put_rec(out, "ping", 4);
 	assert_int_equal(write(fd[2], out, n), (ssize_t)n);
-	assert_int_equal(drain(fx, fd[2], in, sizeof(in), 8, &eof), 0);
-	assert_false(eof);
-	close(fd[0]);
+	w0 = loop_wakeups(fx->l);
+	spin(fx, 200);
+	assert_true(loop_wakeups(fx->l) - w0 < 20);
+	assert_int_equal(fx->st.accepted, 2);
+	assert_int_equal(fx->st.evicted, 0);
+	assert_true(fx->st.paused >= 1);
+	assert_int_equal(read(fd[2], in, sizeof(in)), -1);
+	/* within a second and a half the stalled records give way */
 	assert_int_equal(drain(fx, fd[2], in, sizeof(in), 8, &eof), 8);
 	assert_memory_equal(in, "\x80\0\0\x04ping", 8);
 	assert_int_equal(fx->st.accepted, 3);
-	assert_int_equal(fx->st.max_conns_seen, 2);
+	close(fd[0]);
+	close(fd[1]);
+	close(fd[2]);
+}
+
+/*
+ * Out of fds (RLIMIT_NOFILE) below the cap: the idle connection makes
+ * room; with none, the listener pauses instead of spinning on EMFILE.
+ */
+static void
+test_out_of_fds(void **state)
+{
+	struct fx	*fx = *state;
+	struct rlimit	 rl, low;
+	uint8_t		 out[16], in[16];
+	uint64_t	 w0;
+	size_t		 n;
+	int		 fd[3], eof, f;
+
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	fd[0] = client(fx);
+	spin(fx, 20);
+	assert_int_equal(fx->st.conns, 1);
+	fd[1] = client(fx);		/* in the backlog from here on */
+	fd[2] = client(fx);
+	/* no fd left: the lowest free one is the limit */
+	assert_true((f = dup(0)) >= 0);
+	close(f);
+	low = rl;
+	low.rlim_cur = (rlim_t)f;
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+	n = put_rec(out, "ping", 4);
+	assert_int_equal(write(fd[1], out, n), (ssize_t)n);
+	spin(fx, 20);
+	/* fd[0] went, fd[1] took its fd and is served */
+	assert_int_equal(fx->st.evicted, 1);
+	assert_int_equal(drain(fx, fd[1], in, sizeof(in), 8, &eof), 8);
+	assert_memory_equal(in, "\x80\0\0\x04ping", 8);
+	assert_int_equal(drain(fx, fd[0], in, sizeof(in), 1, &eof), 0);
+	assert_true(eof);
+	/* fd[1] busy on a record: fd[2] waits, no spinning */
+	assert_int_equal(write(fd[1], "\x80\0\0\x28xx", 6), 6);
+	spin(fx, 20);
+	w0 = loop_wakeups(fx->l);
+	spin(fx, 200);
+	assert_true(loop_wakeups(fx->l) - w0 < 20);
+	assert_int_equal(fx->st.accepted, 2);
+	assert_true(fx->st.paused >= 1);
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	assert_int_equal(write(fd[2], out, n), (ssize_t)n);
+	assert_int_equal(drain(fx, fd[2], in, sizeof(in), 8, &eof), 8);
+	assert_int_equal(fx->st.accepted, 3);
+	close(fd[0]);
 	close(fd[1]);
 	close(fd[2]);
 }
@@ -382,6 +486,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_too_many_fragments, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_connection_cap, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_connection_cap_busy, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_out_of_fds, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_deadlines, setup, teardown),
 	};
