@@ -3,6 +3,8 @@
  * between the transports and dispatch.
  */
 #include <sys/file.h>
+#include <sys/resource.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -52,8 +54,9 @@
 #define PM_EXIT_RUNNING		4	/* another portmap holds the state lock */
 
 #define PM_SOCK_PATH		"/run/rpcbind.sock"
-#define PM_MAX_ENTRIES		20000
-#define PM_MAX_PER_OWNER	1000
+#define PM_MAX_ENTRIES		20000	/* --max-entries */
+#define PM_MAX_PER_OWNER	1000	/* --max-per-owner */
+#define PM_FD_RESERVE		64	/* fds besides connections: sockets, files */
 #define PM_NETIF_MS		30000	/* interface list refresh */
 #define PM_STATUS_MS		1000	/* STATUS= at most this often */
 #define PM_REAP_INTERVAL	10	/* seconds between reaper scans */
@@ -67,6 +70,12 @@ enum {
 	PM_OPT_REAP_INTERVAL,
 	PM_OPT_GRACE,
 	PM_OPT_NO_REAP,
+	PM_OPT_IDLE_TIMEOUT,		/* resource limits */
+	PM_OPT_RECORD_TIMEOUT,
+	PM_OPT_MAX_RECORD,
+	PM_OPT_MAX_FRAGMENTS,
+	PM_OPT_MAX_ENTRIES,
+	PM_OPT_MAX_PER_OWNER,
 };
 
 static struct {
@@ -109,6 +118,8 @@ static struct {
 	struct loop_timer	 reap_timer;
 	uint64_t		 reaped;
 	uint64_t		 netns_cookie;	/* SO_NETNS_COOKIE of ours, or 0 */
+	/* resource limits */
+	size_t			 max_entries, max_per_owner;
 } pm;
 
 static void __attribute__((noreturn))
@@ -125,6 +136,10 @@ usage(int status)
 	    "[--no-hosts-access]\n"
 	    "               [--rate n] [--burst n] [--forward-deny prog[:proc]]\n"
 	    "               [--forward-timeout ms] [--forward-slots n]\n"
+	    "               [--idle-timeout seconds] [--record-timeout seconds]\n"
+	    "               [--max-record bytes] [--max-fragments n] "
+	    "[--max-entries n]\n"
+	    "               [--max-per-owner n]\n"
 	    "       portmap --check-port [-p port] [-S path]\n"
 	    "       portmap --help\n");
 	exit(status);
@@ -447,10 +462,11 @@ pm_report(void)
 	    pm.xst.dgrams_trunc, pm.xst.send_errors);
 	log_info("streams: %u open (max %u), accepted %" PRIu64 ", closed %"
 	    PRIu64 ", refused %" PRIu64 ", timed out %" PRIu64 ", oversized %"
-	    PRIu64 ", records %" PRIu64 "/%" PRIu64, pm.xst.conns,
+	    PRIu64 ", records %" PRIu64 "/%" PRIu64 ", evicted %" PRIu64
+	    ", paused %" PRIu64, pm.xst.conns,
 	    pm.xst.max_conns_seen, pm.xst.accepted, pm.xst.closed,
 	    pm.xst.refused, pm.xst.timeouts, pm.xst.toobig, pm.xst.records_in,
-	    pm.xst.records_out);
+	    pm.xst.records_out, pm.xst.evicted, pm.xst.paused);
 	log_info("interfaces: %zu addresses; wake-ups %" PRIu64, pm.ifs.n,
 	    loop_wakeups(pm.loop));
 	if (pm.state != NULL && !pm.no_state) {
@@ -703,6 +719,34 @@ pm_drop(const char *user, const char *chroot_dir)
 	    ", chrooted to " : "", chroot_dir != NULL ? chroot_dir : "");
 }
 
+/*
+ * Room for maxconn connections besides our other fds: raise the soft
+ * RLIMIT_NOFILE as far as FD_SETSIZE (select() takes no fd above it,
+ * whatever the limit says) if the hard limit allows.  Short of fds, a new
+ * connection takes the place of an idle one (stream.c).
+ */
+static void
+pm_fdlimit(unsigned maxconn)
+{
+	struct rlimit	rl;
+	rlim_t		want = (rlim_t)maxconn + PM_FD_RESERVE;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur >= want)
+		return;
+	if (want > FD_SETSIZE)
+		want = FD_SETSIZE;
+	if (rl.rlim_max != RLIM_INFINITY && want > rl.rlim_max)
+		want = rl.rlim_max;
+	if (want > rl.rlim_cur) {
+		rl.rlim_cur = want;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur < (rlim_t)maxconn + PM_FD_RESERVE)
+		log_info("open files limited to %llu: fewer than %u "
+		    "connections at once", (unsigned long long)rl.rlim_cur,
+		    maxconn);
+}
+
 static unsigned long
 pm_number(const char *s, unsigned long min, unsigned long max, const char *what)
 {
@@ -742,6 +786,12 @@ main(int argc, char *argv[])
 		{ "forward-deny", required_argument, NULL, RELAY_OPT_DENY },
 		{ "forward-timeout", required_argument, NULL, RELAY_OPT_TIMEOUT },
 		{ "forward-slots", required_argument, NULL, RELAY_OPT_SLOTS },
+		{ "idle-timeout", required_argument, NULL, PM_OPT_IDLE_TIMEOUT },
+		{ "record-timeout", required_argument, NULL, PM_OPT_RECORD_TIMEOUT },
+		{ "max-record",	required_argument, NULL, PM_OPT_MAX_RECORD },
+		{ "max-fragments", required_argument, NULL, PM_OPT_MAX_FRAGMENTS },
+		{ "max-entries", required_argument, NULL, PM_OPT_MAX_ENTRIES },
+		{ "max-per-owner", required_argument, NULL, PM_OPT_MAX_PER_OWNER },
 		{ NULL,		0,		NULL,	0 }
 	};
 	struct ratelim		 rl_calls = RATELIM_INIT("call log", 30, 10);
@@ -759,6 +809,9 @@ main(int argc, char *argv[])
 	sc.idle_ms = STREAM_IDLE_MS;
 	sc.record_ms = STREAM_RECORD_MS;
 	sc.max_frags = STREAM_MAX_FRAGS;
+	sc.max_record = PM_REQUEST_MAX;
+	pm.max_entries = PM_MAX_ENTRIES;
+	pm.max_per_owner = PM_MAX_PER_OWNER;
 	memset(&lc, 0, sizeof(lc));
 	lc.local_path = PM_SOCK_PATH;
 	pm.cfg.port = PMAP_PORT;
@@ -775,7 +828,7 @@ main(int argc, char *argv[])
 			break;
 		case 'c':
 			sc.max_conns = (unsigned)pm_number(optarg, 1,
-			    FD_SETSIZE - 64, "maxconn");
+			    FD_SETSIZE - PM_FD_RESERVE, "maxconn");
 			break;
 		case 'd':
 			debug = 1;
@@ -860,6 +913,30 @@ main(int argc, char *argv[])
 		case PM_OPT_NO_REAP:
 			pm.no_reap = 1;
 			break;
+		case PM_OPT_IDLE_TIMEOUT:
+			sc.idle_ms = 1000 * (unsigned)pm_number(optarg, 1, 3600,
+			    "the idle timeout");
+			break;
+		case PM_OPT_RECORD_TIMEOUT:
+			sc.record_ms = 1000 * (unsigned)pm_number(optarg, 1, 600,
+			    "the record timeout");
+			break;
+		case PM_OPT_MAX_RECORD:
+			sc.max_record = (unsigned)pm_number(optarg, 400,
+			    PM_REQUEST_MAX, "the record size");
+			break;
+		case PM_OPT_MAX_FRAGMENTS:
+			sc.max_frags = (unsigned)pm_number(optarg, 1, 1024,
+			    "the fragment count");
+			break;
+		case PM_OPT_MAX_ENTRIES:
+			pm.max_entries = pm_number(optarg, 16, 1000000,
+			    "the table size");
+			break;
+		case PM_OPT_MAX_PER_OWNER:
+			pm.max_per_owner = pm_number(optarg, 1, 1000000,
+			    "the entries per owner");
+			break;
 		case 'H':
 			usage(PM_EXIT_OK);
 		default:
@@ -915,7 +992,8 @@ main(int argc, char *argv[])
 
 	if ((pm.loop = loop_new()) == NULL)
 		fatal(PM_EXIT_FAIL, "loop");
-	if ((pm.table = table_new(PM_MAX_ENTRIES, PM_MAX_PER_OWNER)) == NULL)
+	pm_fdlimit(sc.max_conns);
+	if ((pm.table = table_new(pm.max_entries, pm.max_per_owner)) == NULL)
 		fatal(PM_EXIT_FAIL, "table");
 	stats_init(&pm.stats);
 	if (netif_load(&pm.ifs) == -1)
