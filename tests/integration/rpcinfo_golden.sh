@@ -253,4 +253,26 @@ if add_veth_addresses 2>/dev/null; then
 fi
 
 stop_daemon
+
+# -b with a port mapper that answers CALLIT (the fake one): the same
+# answers, one line each ("uaddr<TAB>host"); ours stops after 5 s here,
+# Debian's after its fixed 12 s, so compare the distinct lines.
+if [ -x "$FAKE" ] && ip link show v0 >/dev/null 2>&1; then
+	spawn fakeb "$FAKE" -m ok -L 60
+	FAKE_PID=$SPAWNED
+	wait_line 5 "$T/fakeb.out" '^ready$'
+	run_to 30 "$RPCINFO" -b 100000 2 2>/dev/null | sort -u >"$T/d.out"
+	run_to 30 "$OURS" --timeout 5 -b 100000 2 >"$T/o.raw" 2>"$T/o.err"
+	_orc=$?
+	sort -u "$T/o.raw" >"$T/o.out"
+	if [ "$_orc" = 0 ] && [ -s "$T/d.out" ] &&
+	    cmp -s "$T/d.out" "$T/o.out" && [ ! -s "$T/o.err" ]; then
+		ok "same answers as Debian: rpcinfo -b 100000 2 ($(cat "$T/o.out" | tr '\t' ' '))"
+	else
+		not_ok "same answers as Debian: rpcinfo -b 100000 2 (exit $_orc)"
+		diff "$T/d.out" "$T/o.out" | sed 's/^/#   /'
+		diag_file "$T/o.err"
+	fi
+	stop_pid "$FAKE_PID"
+fi
 done_testing
