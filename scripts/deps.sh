@@ -15,7 +15,7 @@ what=${1:-build}
 build_pkgs="gcc make pkg-config libtirpc-dev libsystemd-dev"
 test_pkgs="$build_pkgs libcmocka-dev rpcbind nfs-common nfs-kernel-server tshark \
 iproute2 util-linux procps mandoc python3 jq systemd valgrind clang libclang-rt-14-dev \
-psmisc"
+psmisc nis"
 bench_pkgs="$test_pkgs strace"
 
 case "$what" in
@@ -39,7 +39,8 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 echo "deps.sh: installing$missing"
-daemons="rpcbind rpc.statd rpc.mountd rpc.idmapd rpc.gssd nfsdcld blkmapd"
+daemons="rpcbind rpc.statd rpc.mountd rpc.idmapd rpc.gssd nfsdcld blkmapd \
+ypbind ypserv rpc.yppasswdd rpc.ypxfrd"
 before=$(pidof $daemons 2>/dev/null || true)
 
 policy=/usr/sbin/policy-rc.d
