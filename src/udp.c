@@ -124,7 +124,14 @@ udp_origin_of(const struct udp_sock *s, const struct msghdr *rm,
 				return;	/* the kernel picks the source */
 			o->family = AF_INET6;
 			memcpy(o->local, &pi6.ipi6_addr, 16);
-			o->ifindex = pi6.ipi6_ifindex;
+			/*
+			 * Pin the interface only for a link-local address,
+			 * which needs it.  Otherwise let routing choose: a
+			 * request from ::1 to a global address of eth0
+			 * arrived on eth0, but the reply must leave by lo.
+			 */
+			if (IN6_IS_ADDR_LINKLOCAL(&pi6.ipi6_addr))
+				o->ifindex = pi6.ipi6_ifindex;
 			return;
 		}
 	}
