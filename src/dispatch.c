@@ -126,8 +126,18 @@ proc_set(struct pm_ctx *ctx, const struct caller *c, uint32_t vers,
 		stats_set(ctx->stats, vers, 0);
 		return PB_DENIED;
 	}
-	if (netid == NULL || uaddr == NULL || dsp_own_prog(prog))
+	if (netid == NULL || uaddr == NULL)
 		goto refuse;
+	if (dsp_own_prog(prog)) {
+		/* our own entries: only the idempotent SET is TRUE */
+		const struct table_entry *e;
+
+		e = table_find(ctx->table, prog, pvers, netid);
+		if (e == NULL || strcmp(e->uaddr, uaddr) != 0)
+			goto refuse;
+		stats_set(ctx->stats, vers, 1);
+		return PB_TRUE;
+	}
 	af = netid_family(netid);
 	if (af == AF_INET || af == AF_INET6) {
 		/* an IP registration must carry a port we can read back */

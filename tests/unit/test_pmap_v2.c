@@ -230,7 +230,13 @@ test_same_conflict_bad(void **state)
 	    UDP, 0), 0);
 	assert_int_equal(getport(t, PMAP_PROG, 2, UDP), 111);
 	assert_int_equal(getport(t, PMAP_PROG, 2, TCP), 111);
-	assert_int_equal(t->stats.v[0].setinfo, 3);
+	/* ... but setting one to the address it has is TRUE (idempotent) */
+	assert_int_equal(tu_map_u32(t, TU_LO_PRIV, PMAPPROC_SET, PMAP_PROG, 2,
+	    UDP, 111), 1);
+	assert_int_equal(tu_map_u32(t, TU_LO_PRIV, PMAPPROC_SET, PMAP_PROG, 2,
+	    UDP, 112), 0);
+	assert_int_equal(getport(t, PMAP_PROG, 2, UDP), 111);
+	assert_int_equal(t->stats.v[0].setinfo, 4);
 }
 
 static void
