@@ -399,12 +399,24 @@ stream_resume(struct loop *loop, void *arg)
 static int
 stream_evict(struct stream_srv *s)
 {
-	struct conn	*c;
+	struct conn	*c, *prev;
 	uint64_t	 now = loop_now(s->loop);
+	uint8_t		 b;
 
-	for (c = s->tail; c != NULL && c->last < now; c = c->prev) {
+	for (c = s->tail; c != NULL && c->last < now; c = prev) {
+		prev = c->prev;
 		if ((c->out == NULL && c->in == NULL && !rm_partial(&c->rm)) ||
 		    now - c->last >= STREAM_STALL_MS) {
+			/*
+			 * Bytes waiting to be read (a request that came with
+			 * the connection): not quiet after all.  A peer that
+			 * closed makes room as well as any.
+			 */
+			if (c->out == NULL && recv(c->fd, &b, 1,
+			    MSG_PEEK | MSG_DONTWAIT) > 0) {
+				conn_touch(c);
+				continue;
+			}
 			s->st->evicted++;
 			if (log_ratelimited(&s->rl_accept, now))
 				log_warnx("%u connections open: closing the one "
