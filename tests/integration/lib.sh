@@ -17,6 +17,11 @@
 #	PMAP_DEBUG	non-empty: pass -d to the daemon
 #	PMAP_KEEP	non-empty: keep the work directory $T
 #	PMAP_TEST_TIMEOUT  seconds before the watchdog ends the script (300)
+#	PMAP_VALGRIND	non-empty: run our daemon under valgrind (memcheck,
+#			log in $T/valgrind.log); stop_daemon then also checks
+#			that valgrind saw no error and no definite leak
+#	PMAP_WRAP	a command our daemon is run through, such as
+#			"prlimit --nofile=300:300 --" (it must exec the daemon)
 #
 # TAP helpers print "ok - what" / "not ok - what"; diagnostics start
 # with "# ".  End every script with done_testing.
@@ -353,7 +358,11 @@ daemon_cmd()
 		esac
 		DAEMON_ARGV="$RPCBIND -f -w$_a" ;;
 	ours)
-		DAEMON_ARGV="$PORTMAP -f$_a" ;;
+		DAEMON_ARGV="$PORTMAP -f$_a"
+		[ -n "${PMAP_VALGRIND:-}" ] &&
+		    DAEMON_ARGV="valgrind --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite --error-exitcode=99 --log-file=$T/valgrind.log $DAEMON_ARGV"
+		[ -n "${PMAP_WRAP:-}" ] && DAEMON_ARGV="$PMAP_WRAP $DAEMON_ARGV"
+		;;
 	*)
 		diag "PMAP_DAEMON must be ours or rpcbind"
 		return 1 ;;
@@ -392,7 +401,9 @@ start_daemon()
 	# shellcheck disable=SC2086
 	spawn daemon $DAEMON_ARGV
 	DAEMON_PID=$SPAWNED
-	_n=100
+	_wait=10
+	[ -n "${PMAP_VALGRIND:-}" ] && _wait=60
+	_n=$((_wait * 10))
 	while [ "$_n" -gt 0 ]; do
 		if ! pid_alive "$DAEMON_PID"; then
 			wait "$DAEMON_PID"
@@ -408,7 +419,7 @@ start_daemon()
 		sleep 0.1
 		_n=$((_n - 1))
 	done
-	not_ok "start $DAEMON_ARGV: no answer within 10 s"
+	not_ok "start $DAEMON_ARGV: no answer within $_wait s"
 	diag_file "$T/daemon.err"
 	return 1
 }
@@ -430,7 +441,11 @@ restart_daemon()
 stop_daemon()
 {
 	[ -n "$DAEMON_PID" ] || return 0
-	stop_pid "$DAEMON_PID" TERM 5
+	if [ -n "${PMAP_VALGRIND:-}" ] && [ "$PMAP_DAEMON" = ours ]; then
+		stop_pid "$DAEMON_PID" TERM 60
+	else
+		stop_pid "$DAEMON_PID" TERM 5
+	fi
 	if [ "$STOPPED_STATUS" = 0 ]; then
 		ok "$PMAP_DAEMON exits with status 0 on SIGTERM"
 	else
@@ -444,7 +459,27 @@ stop_daemon()
 	else
 		ok "$PMAP_DAEMON: no sanitizer report"
 	fi
+	[ -n "${PMAP_VALGRIND:-}" ] && [ "$PMAP_DAEMON" = ours ] &&
+	    valgrind_clean "$T/valgrind.log"
 	DAEMON_PID=""
+}
+
+# valgrind_clean LOG: ok if memcheck's log says 0 errors and no definite
+# leak (the log ends with the summaries once the process has exited).
+valgrind_clean()
+{
+	_e=$(sed -n 's/.*ERROR SUMMARY: \([0-9]*\) errors.*/\1/p' "$1" |
+	    tail -n 1)
+	_l=$(sed -n 's/.*definitely lost: \([0-9,]*\) bytes.*/\1/p' "$1" |
+	    tail -n 1)
+	if [ "$_e" = 0 ] && { [ -z "$_l" ] || [ "$_l" = 0 ]; } &&
+	    grep -q 'All heap blocks were freed\|LEAK SUMMARY' "$1"; then
+		ok "valgrind: 0 errors, no definite leak ($(grep -c . "$1") log lines)"
+	else
+		not_ok "valgrind: 0 errors, no definite leak" \
+		    "(errors '${_e:-none}', definitely lost '${_l:-none}')"
+		diag_file "$1" 80
+	fi
 }
 
 # ---- test programs ----
