@@ -10,7 +10,8 @@
 # "ok - ..." or "not ok - ..." line per target; exit status 1 when a
 # target found a crash, a leak, a timeout or a broken invariant (the input
 # is kept in build-fuzz/artifacts/, the log in build-fuzz/logs/).
-# FUZZ_JOBS>1 runs that many workers per target (libFuzzer -fork).
+# FUZZ_JOBS>1 runs that many workers per target (libFuzzer -fork);
+# FUZZ_ARGS adds libFuzzer options (e.g. -use_value_profile=1).
 set -u
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -45,8 +46,8 @@ for t in "$@"; do
 	[ -d "$seeds" ] && cp -n "$seeds"/* "$corpus"/ 2>/dev/null
 	log=$FB/logs/$t.log
 	before=$(ls "$FB/artifacts" | grep -c "^$t-")
-	extra=""
-	[ "$JOBS" -gt 1 ] && extra="-fork=$JOBS -ignore_crashes=0"
+	extra=${FUZZ_ARGS:-}
+	[ "$JOBS" -gt 1 ] && extra="$extra -fork=$JOBS -ignore_crashes=0"
 	# The run is bounded twice: by libFuzzer and, should it hang, by timeout.
 	# shellcheck disable=SC2086
 	timeout -k 10 $((per + 120)) "$bin" -max_total_time="$per" \
