@@ -53,4 +53,38 @@ int	procnet_read(const char *netdir, int proto, int family, procnet_fn,
 typedef int (*procnet_unix_fn)(void *arg, uint64_t inode, const char *path);
 int	procnet_read_unix(const char *netdir, procnet_unix_fn, void *arg);
 
+/*
+ * The same tables of our own network namespace through NETLINK_SOCK_DIAG
+ * (additive): binary, and far cheaper than the text files with thousands
+ * of sockets (reading /proc/net/udp costs a third of a second with 10,000
+ * UDP sockets; the dump, a few milliseconds).  TCP: listening sockets
+ * only; UDP: every socket.  The tables tcp, tcp6, udp, udp6 are dumped
+ * one after the other, a chunk (some tens of sockets) per step, so that
+ * an event loop calling procnet_diag_step() when diag.fd is readable
+ * never stalls for long.  A table the kernel does not have (no IPv6) is
+ * empty.  No allocation: the caller provides the state and the buffer.
+ */
+#define PROCNET_DIAG_BUF	8192	/* bytes of buffer per step */
+
+struct procnet_diag {
+	int		fd;		/* netlink socket; -1: none */
+	int		table;		/* 0..3 being dumped, 4: done */
+	uint32_t	seq;
+};
+
+void	procnet_diag_init(struct procnet_diag *);
+/* Open (if needed) and ask for the first table.  0, or -1 with errno. */
+int	procnet_diag_start(struct procnet_diag *);
+/*
+ * Read one chunk into buf (PROCNET_DIAG_BUF bytes) and call fn for each
+ * socket in it.  1 when every table is done, 0 when more is to come (at
+ * once: the socket stays readable), -1 with errno on failure (the dump is
+ * abandoned; start again).  block: wait for the chunk instead of
+ * returning 0 when none is ready yet.
+ */
+int	procnet_diag_step(struct procnet_diag *, void *buf, int block,
+	    procnet_fn, void *arg);
+/* Close the socket (a dump in progress is abandoned). */
+void	procnet_diag_close(struct procnet_diag *);
+
 #endif

@@ -24,9 +24,9 @@
  * the reaper first saw it (reap_note_pid() at registration), so a reused
  * pid is not taken for the registrant.
  *
- * The socket tables are read once per scan into a sorted set of
- * (protocol, port), so a scan of 10,000 entries costs a few file reads and
- * 10,000 binary searches.  The /proc root is a parameter for tests.  No
+ * The socket tables are read once per scan into two port bitmaps (TCP
+ * listeners, UDP sockets), so a scan of 10,000 entries costs one reading
+ * of the tables and 10,000 bit tests.  The /proc root is a parameter for tests.  No
  * logging: removals are reported through a callback.
  */
 #ifndef REAP_H
@@ -94,5 +94,33 @@ enum reap_verdict reap_verdict(struct reap *, const struct table_entry *,
 
 /* Entries currently seen dead and waiting out the grace period. */
 size_t		 reap_suspects(const struct reap *);
+
+/*
+ * Without stalling an event loop (additive).  With the real /proc the
+ * socket tables of our namespace are read through NETLINK_SOCK_DIAG (the
+ * synchronous calls above use it too); a fake proc_root, or a kernel
+ * that refuses sock_diag, means the text files.
+ *
+ * reap_read_start() begins a reading: 0 when it is under way (call
+ * reap_read_step() whenever reap_read_fd() is readable, until it returns
+ * 1), 1 when it was done at once (the files).  A reading already under
+ * way goes on.  The tables in use change only when a reading completes.
+ */
+int		 reap_read_start(struct reap *, uint32_t now);
+int		 reap_read_fd(const struct reap *);	/* -1: no reading */
+int		 reap_read_step(struct reap *, uint32_t now);
+/* When the tables in use were read (0: never). */
+uint32_t	 reap_tables_at(const struct reap *);
+/* reap_scan() against the tables in use, without reading them again. */
+int		 reap_scan_tables(struct reap *, struct table *, uint32_t now,
+		    reap_report_fn, void *arg);
+/*
+ * reap_check_entry() for a lookup: against the tables in use, never
+ * reading any (the unix table not read yet: "cannot tell").  0 when
+ * nothing was read yet.
+ */
+int		 reap_check_cached(struct reap *, struct table *,
+		    const struct table_entry *, uint32_t now, reap_report_fn,
+		    void *arg);
 
 #endif

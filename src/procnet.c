@@ -20,12 +20,18 @@
  * raw, so it may contain blanks: it is the rest of the line.
  */
 #include <sys/socket.h>
+#include <netinet/in.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
 
 #include <errno.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "procnet.h"
 
@@ -241,4 +247,180 @@ procnet_read_unix(const char *netdir, procnet_unix_fn fn, void *arg)
 	}
 	fclose(fp);
 	return n;
+}
+
+/* ---- NETLINK_SOCK_DIAG ---- */
+
+#define PN_DIAG_WAIT_MS		1000	/* a blocking step waits this long */
+#define PN_TCP_LISTEN_BIT	(1u << PROCNET_TCP_LISTEN)
+
+/* The four dumps, in order. */
+static const struct {
+	int	proto, family;
+} pn_tables[4] = {
+	{ PROCNET_TCP, AF_INET }, { PROCNET_TCP, AF_INET6 },
+	{ PROCNET_UDP, AF_INET }, { PROCNET_UDP, AF_INET6 },
+};
+
+void
+procnet_diag_init(struct procnet_diag *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->fd = -1;
+	d->table = 4;
+}
+
+void
+procnet_diag_close(struct procnet_diag *d)
+{
+	if (d->fd != -1)
+		close(d->fd);
+	d->fd = -1;
+	d->table = 4;
+}
+
+/* Ask for table d->table. */
+static int
+pn_diag_request(struct procnet_diag *d)
+{
+	struct {
+		struct nlmsghdr		nh;
+		struct inet_diag_req_v2	r;
+	} req;
+	struct sockaddr_nl	nl;
+	ssize_t			n;
+
+	memset(&req, 0, sizeof(req));
+	memset(&nl, 0, sizeof(nl));
+	nl.nl_family = AF_NETLINK;
+	req.nh.nlmsg_len = sizeof(req);
+	req.nh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	req.nh.nlmsg_seq = ++d->seq;
+	req.r.sdiag_family = (uint8_t)pn_tables[d->table].family;
+	if (pn_tables[d->table].proto == PROCNET_TCP) {
+		req.r.sdiag_protocol = IPPROTO_TCP;
+		req.r.idiag_states = PN_TCP_LISTEN_BIT;
+	} else {
+		req.r.sdiag_protocol = IPPROTO_UDP;
+		req.r.idiag_states = UINT32_MAX;
+	}
+	do
+		n = sendto(d->fd, &req, sizeof(req), 0, (struct sockaddr *)&nl,
+		    sizeof(nl));
+	while (n == -1 && errno == EINTR);
+	if (n != (ssize_t)sizeof(req)) {
+		if (n >= 0)
+			errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+int
+procnet_diag_start(struct procnet_diag *d)
+{
+	if (d->fd == -1 && (d->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC |
+	    SOCK_NONBLOCK, NETLINK_SOCK_DIAG)) == -1)
+		return -1;
+	d->table = 0;
+	if (pn_diag_request(d) == -1) {
+		procnet_diag_close(d);
+		return -1;
+	}
+	return 0;
+}
+
+/* One inet_diag_msg as a procnet_sock. */
+static void
+pn_diag_sock(const struct inet_diag_msg *m, int proto, struct procnet_sock *ps)
+{
+	memset(ps, 0, sizeof(*ps));
+	ps->proto = proto;
+	ps->family = m->idiag_family;
+	memcpy(ps->addr, m->id.idiag_src, m->idiag_family == AF_INET6 ? 16 : 4);
+	ps->port = ntohs(m->id.idiag_sport);
+	ps->state = m->idiag_state;
+	ps->inode = m->idiag_inode;
+}
+
+int
+procnet_diag_step(struct procnet_diag *d, void *buf, int block,
+    procnet_fn fn, void *arg)
+{
+	const struct nlmsghdr	*h;
+	const struct nlmsgerr	*err;
+	struct procnet_sock	 ps;
+	ssize_t			 n;
+	size_t			 left;
+	struct pollfd		 pfd;
+	int			 end = 0, proto, stop = 0;
+
+	if (d->fd == -1 || d->table >= 4) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (;;) {
+		n = recv(d->fd, buf, PROCNET_DIAG_BUF, MSG_DONTWAIT);
+		if (n != -1)
+			break;
+		if (errno == EINTR)
+			continue;
+		/* the kernel makes each chunk as the last is taken: rare */
+		if (errno == EAGAIN && block) {
+			pfd.fd = d->fd;
+			pfd.events = POLLIN;
+			if (poll(&pfd, 1, PN_DIAG_WAIT_MS) == 1)
+				continue;
+			errno = ETIMEDOUT;
+		}
+		break;
+	}
+	if (n == -1) {
+		if (errno == EAGAIN && !block)
+			return 0;
+		procnet_diag_close(d);
+		return -1;
+	}
+	proto = pn_tables[d->table].proto;
+	left = (size_t)n;
+	for (h = buf; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
+		if (h->nlmsg_seq != d->seq)
+			continue;	/* left over from an abandoned dump */
+		if (h->nlmsg_type == NLMSG_DONE) {
+			end = 1;
+			break;
+		}
+		if (h->nlmsg_type == NLMSG_ERROR) {
+			err = NLMSG_DATA(h);
+			/* no such table (a kernel without IPv6): empty */
+			if (h->nlmsg_len >= NLMSG_LENGTH(sizeof(*err)) &&
+			    pn_tables[d->table].family == AF_INET6 &&
+			    (err->error == -ENOENT || err->error == -EAFNOSUPPORT)) {
+				end = 1;
+				break;
+			}
+			procnet_diag_close(d);
+			errno = h->nlmsg_len >= NLMSG_LENGTH(sizeof(*err)) &&
+			    err->error < 0 ? -err->error : EIO;
+			return -1;
+		}
+		if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
+		    h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg)))
+			continue;
+		pn_diag_sock(NLMSG_DATA(h), proto, &ps);
+		if (proto == PROCNET_TCP && ps.state != PROCNET_TCP_LISTEN)
+			continue;
+		if (!stop && fn != NULL && fn(arg, &ps) != 0)
+			stop = 1;
+	}
+	if (!end)
+		return 0;
+	if (++d->table >= 4)
+		return 1;
+	if (pn_diag_request(d) == -1) {
+		procnet_diag_close(d);
+		return -1;
+	}
+	return 0;
 }

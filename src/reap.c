@@ -65,6 +65,14 @@ struct reap {
 	int		 tables_ok;
 	int		 tables_loaded;
 	uint32_t	 tables_at;
+	uint64_t	(*fill)[65536 / 64];	/* the map rp_sock_cb fills */
+	/* NETLINK_SOCK_DIAG, with the real /proc only */
+	int		 use_diag;
+	struct procnet_diag diag;
+	uint8_t		*diagbuf;
+	int		 reading;	/* an asynchronous read is under way */
+	int		 no_read;	/* a lookup's check: read no file */
+	uint64_t	 next[2][65536 / 64];	/* ... filling this */
 	uint64_t	*unix_hash;
 	size_t		 nunix, unix_cap;
 	int		 unix_state;	/* 0 not read, 1 read, -1 unreadable */
@@ -281,27 +289,80 @@ rp_sock_cb(void *arg, const struct procnet_sock *ps)
 
 	if (ps->proto == PROCNET_TCP && ps->state != PROCNET_TCP_LISTEN)
 		return 0;
-	r->held[ps->proto][ps->port / 64] |= 1ULL << (ps->port % 64);
+	r->fill[ps->proto][ps->port / 64] |= 1ULL << (ps->port % 64);
 	return 0;
 }
 
+/* The tables just read are the ones verdicts use from now on. */
 static void
-rp_load_tables(struct reap *r, uint32_t now)
+rp_tables_done(struct reap *r, uint32_t now, int ok)
+{
+	r->tables_ok = ok;
+	r->tables_loaded = 1;
+	r->tables_at = now;
+	r->unix_state = 0;
+	r->gen++;
+}
+
+/* The text files under proc_root/net, into r->held. */
+static int
+rp_read_files(struct reap *r)
 {
 	char netdir[RP_PATH_MAX];
 	int tcp, udp;
 
 	snprintf(netdir, sizeof(netdir), "%s/net", r->proc_root);
+	r->fill = r->held;
 	memset(r->held, 0, sizeof(r->held));
 	tcp = procnet_read(netdir, PROCNET_TCP, AF_INET, rp_sock_cb, r);
 	udp = procnet_read(netdir, PROCNET_UDP, AF_INET, rp_sock_cb, r);
 	/* no tcp6/udp6 without IPv6: nothing can hold a v6 port then */
 	(void)procnet_read(netdir, PROCNET_TCP, AF_INET6, rp_sock_cb, r);
 	(void)procnet_read(netdir, PROCNET_UDP, AF_INET6, rp_sock_cb, r);
-	r->tables_ok = tcp >= 0 && udp >= 0;
-	r->tables_loaded = 1;
-	r->tables_at = now;
-	r->unix_state = 0;
+	return tcp >= 0 && udp >= 0;
+}
+
+/*
+ * Start a sock_diag dump into map; -1 when sock_diag cannot be used
+ * (then never again: the files it is).
+ */
+static int
+rp_diag_start(struct reap *r, uint64_t (*map)[65536 / 64])
+{
+	if (!r->use_diag)
+		return -1;
+	if (r->diagbuf == NULL &&
+	    (r->diagbuf = malloc(PROCNET_DIAG_BUF)) == NULL)
+		return -1;
+	if (procnet_diag_start(&r->diag) == -1) {
+		if (errno == EAFNOSUPPORT || errno == EPROTONOSUPPORT ||
+		    errno == EPERM || errno == EACCES)
+			r->use_diag = 0;
+		return -1;
+	}
+	r->fill = map;
+	memset(map, 0, sizeof(r->held));
+	return 0;
+}
+
+static void
+rp_load_tables(struct reap *r, uint32_t now)
+{
+	int ok = 0, st = -1;
+
+	if (r->reading) {		/* a synchronous read supersedes it */
+		procnet_diag_close(&r->diag);
+		r->reading = 0;
+	}
+	if (rp_diag_start(r, r->held) == 0) {
+		while ((st = procnet_diag_step(&r->diag, r->diagbuf, 1,
+		    rp_sock_cb, r)) == 0)
+			;
+		ok = st == 1;
+	}
+	if (st == -1)
+		ok = rp_read_files(r);
+	rp_tables_done(r, now, ok);
 }
 
 static int
@@ -339,6 +400,8 @@ rp_unix_held(struct reap *r, const char *path)
 	char netdir[RP_PATH_MAX];
 	uint64_t h;
 
+	if (r->unix_state == 0 && r->no_read)
+		return -1;	/* a lookup: the next scan reads it */
 	if (r->unix_state == 0) {
 		snprintf(netdir, sizeof(netdir), "%s/net", r->proc_root);
 		r->nunix = 0;
@@ -361,6 +424,12 @@ rp_unix_held(struct reap *r, const char *path)
 
 /* ---- the verdict ---- */
 
+/* The reason, only when asked for (a scan of 10,000 entries asks rarely). */
+#define RP_WHY(...)	do {						\
+		if (why != NULL)					\
+			snprintf(why, whysz, __VA_ARGS__);		\
+	} while (0)
+
 static enum reap_verdict
 rp_verdict(struct reap *r, const struct table_entry *e, char *why,
     size_t whysz)
@@ -370,15 +439,11 @@ rp_verdict(struct reap *r, const struct table_entry *e, char *why,
 	struct rp_pid *p = NULL;
 	const char *what;
 	int port = -1, held, local, ns;	/* ns: 1 ours, 2 another, 0 unknown */
-	char dummy[8];
 
-	if (why == NULL) {
-		why = dummy;
-		whysz = sizeof(dummy);
-	}
-	why[0] = '\0';
+	if (why != NULL && whysz > 0)
+		why[0] = '\0';
 	if (e->flags & (TE_BUILTIN | TE_REMOTE | TE_KERNEL)) {
-		snprintf(why, whysz, "%s entry: not checked",
+		RP_WHY("%s entry: not checked",
 		    e->flags & TE_BUILTIN ? "built-in" :
 		    e->flags & TE_REMOTE ? "remote" : "kernel");
 		return REAP_UNKNOWN;
@@ -397,16 +462,16 @@ rp_verdict(struct reap *r, const struct table_entry *e, char *why,
 		what = "local";
 		break;
 	default:
-		snprintf(why, whysz, "netid %s: not checked", e->netid);
+		RP_WHY("netid %s: not checked", e->netid);
 		return REAP_UNKNOWN;
 	}
 	if (kind != NETID_LOCAL &&
 	    ((port = uaddr_port(e->uaddr)) <= 0 || port > 65535)) {
-		snprintf(why, whysz, "no port in %s: not checked", e->uaddr);
+		RP_WHY("no port in %s: not checked", e->uaddr);
 		return REAP_UNKNOWN;
 	}
 	if (!r->tables_ok) {
-		snprintf(why, whysz, "socket tables unreadable");
+		RP_WHY("socket tables unreadable");
 		return REAP_UNKNOWN;
 	}
 
@@ -424,11 +489,11 @@ rp_verdict(struct reap *r, const struct table_entry *e, char *why,
 			ns = p->netns == r->our_netns ? 1 : 2;
 		if (ns == 2) {
 			if (ps == RP_LIVE) {
-				snprintf(why, whysz, "registrant pid %d lives "
+				RP_WHY("registrant pid %d lives "
 				    "(another network namespace)", (int)e->pid);
 				return REAP_ALIVE;
 			}
-			snprintf(why, whysz, "registrant in another network "
+			RP_WHY("registrant in another network "
 			    "namespace is gone: cannot check");
 			return REAP_UNKNOWN;
 		}
@@ -436,7 +501,7 @@ rp_verdict(struct reap *r, const struct table_entry *e, char *why,
 
 	if (kind == NETID_LOCAL) {
 		if ((held = rp_unix_held(r, e->uaddr)) < 0) {
-			snprintf(why, whysz, "unix socket table unreadable");
+			RP_WHY("unix socket table unreadable");
 			return REAP_UNKNOWN;
 		}
 	} else {
@@ -445,36 +510,36 @@ rp_verdict(struct reap *r, const struct table_entry *e, char *why,
 		held = (r->held[proto][port / 64] >> (port % 64)) & 1;
 	}
 	if (held) {
-		snprintf(why, whysz, "%s %s held", what,
+		RP_WHY("%s %s held", what,
 		    kind == NETID_LOCAL ? "path" : "port");
 		return REAP_ALIVE;
 	}
 	if (local) {
 		if (ps == RP_LIVE) {
-			snprintf(why, whysz, "registrant pid %d lives",
+			RP_WHY("registrant pid %d lives",
 			    (int)e->pid);
 			return REAP_ALIVE;
 		}
 		if (ps != RP_GONE || ns != 1) {
-			snprintf(why, whysz, "%s %s not held, registrant %s: "
+			RP_WHY("%s %s not held, registrant %s: "
 			    "cannot tell", what, kind == NETID_LOCAL ? "path" :
 			    "port", ps != RP_GONE ? "unknown" :
 			    "in an unknown network namespace");
 			return REAP_UNKNOWN;
 		}
 		if (kind == NETID_LOCAL)
-			snprintf(why, whysz, "nothing listens on %s and pid %d "
+			RP_WHY("nothing listens on %s and pid %d "
 			    "is gone", e->uaddr, (int)e->pid);
 		else
-			snprintf(why, whysz, "nothing %s %s port %d and pid %d "
+			RP_WHY("nothing %s %s port %d and pid %d "
 			    "is gone", what[0] == 't' ? "listens on" : "holds",
 			    what, port, (int)e->pid);
 		return REAP_DEAD;
 	}
 	if (kind == NETID_LOCAL)
-		snprintf(why, whysz, "nothing listens on %s", e->uaddr);
+		RP_WHY("nothing listens on %s", e->uaddr);
 	else
-		snprintf(why, whysz, "nothing %s %s port %d",
+		RP_WHY("nothing %s %s port %d",
 		    what[0] == 't' ? "listens on" : "holds", what, port);
 	return REAP_DEAD;
 }
@@ -595,6 +660,9 @@ reap_new(const char *proc_root, uint32_t grace)
 	}
 	r->grace = grace;
 	r->our_netns = rp_netns(r, "self");
+	/* our own namespace's tables come cheaper from the kernel directly */
+	procnet_diag_init(&r->diag);
+	r->use_diag = strcmp(r->proc_root, "/proc") == 0;
 	/*
 	 * With /proc mounted hidepid=, an unprivileged daemon cannot see other
 	 * users' processes: a missing /proc/PID then proves nothing.  pid 1
@@ -610,6 +678,8 @@ reap_free(struct reap *r)
 {
 	if (r == NULL)
 		return;
+	procnet_diag_close(&r->diag);
+	free(r->diagbuf);
 	free(r->proc_root);
 	free(r->unix_hash);
 	free(r->pids);
@@ -620,10 +690,8 @@ reap_free(struct reap *r)
 static void
 rp_refresh(struct reap *r, uint32_t now)
 {
-	if (!r->tables_loaded || r->tables_at != now) {
-		r->gen++;
+	if (!r->tables_loaded || r->tables_at != now)
 		rp_load_tables(r, now);
-	}
 }
 
 enum reap_verdict
@@ -634,9 +702,10 @@ reap_verdict(struct reap *r, const struct table_entry *e, uint32_t now,
 	return rp_verdict(r, e, why, whysz);
 }
 
-int
-reap_scan(struct reap *r, struct table *t, uint32_t now, reap_report_fn fn,
-    void *arg)
+/* Check every entry against the tables last read (see reap_scan). */
+static int
+rp_scan_loaded(struct reap *r, struct table *t, uint32_t now,
+    reap_report_fn fn, void *arg)
 {
 	const struct table_entry *e, *next;
 	struct rp_suspect *nsus = NULL, keep;
@@ -645,16 +714,15 @@ reap_scan(struct reap *r, struct table *t, uint32_t now, reap_report_fn fn,
 	long i;
 	int removed = 0;
 
-	r->gen++;
-	rp_load_tables(r, now);
 	for (e = table_first(t); e != NULL; e = next) {
 		next = table_next(e);
-		if (rp_verdict(r, e, why, sizeof(why)) != REAP_DEAD) {
+		if (rp_verdict(r, e, NULL, 0) != REAP_DEAD) {
 			table_touch(t, e, now);
 			continue;
 		}
 		i = rp_sus_find(r, e, &at);
 		if (rp_due(r, e, i >= 0 ? &r->sus[i] : NULL, now, &keep)) {
+			(void)rp_verdict(r, e, why, sizeof(why));
 			if (fn != NULL)
 				fn(arg, e, why);
 			table_remove(t, e);
@@ -676,7 +744,69 @@ reap_scan(struct reap *r, struct table *t, uint32_t now, reap_report_fn fn,
 }
 
 int
-reap_check_entry(struct reap *r, struct table *t, const struct table_entry *e,
+reap_scan(struct reap *r, struct table *t, uint32_t now, reap_report_fn fn,
+    void *arg)
+{
+	rp_load_tables(r, now);
+	return rp_scan_loaded(r, t, now, fn, arg);
+}
+
+int
+reap_scan_tables(struct reap *r, struct table *t, uint32_t now,
+    reap_report_fn fn, void *arg)
+{
+	if (!r->tables_loaded)
+		rp_load_tables(r, now);
+	return rp_scan_loaded(r, t, now, fn, arg);
+}
+
+int
+reap_read_start(struct reap *r, uint32_t now)
+{
+	if (r->reading)
+		return 0;
+	if (rp_diag_start(r, r->next) == 0) {
+		r->reading = 1;
+		return 0;
+	}
+	rp_tables_done(r, now, rp_read_files(r));
+	return 1;
+}
+
+int
+reap_read_fd(const struct reap *r)
+{
+	return r->reading ? r->diag.fd : -1;
+}
+
+int
+reap_read_step(struct reap *r, uint32_t now)
+{
+	int st;
+
+	if (!r->reading)
+		return 1;
+	st = procnet_diag_step(&r->diag, r->diagbuf, 0, rp_sock_cb, r);
+	if (st == 0)
+		return 0;
+	r->reading = 0;
+	if (st == 1) {
+		memcpy(r->held, r->next, sizeof(r->held));
+		rp_tables_done(r, now, 1);
+	} else		/* the kernel failed us: the files, at once */
+		rp_tables_done(r, now, rp_read_files(r));
+	return 1;
+}
+
+uint32_t
+reap_tables_at(const struct reap *r)
+{
+	return r->tables_loaded ? r->tables_at : 0;
+}
+
+/* One entry against the tables last read (see reap_check_entry). */
+static int
+rp_check_loaded(struct reap *r, struct table *t, const struct table_entry *e,
     uint32_t now, reap_report_fn fn, void *arg)
 {
 	struct rp_suspect keep;
@@ -684,15 +814,15 @@ reap_check_entry(struct reap *r, struct table *t, const struct table_entry *e,
 	size_t at;
 	long i;
 
-	rp_refresh(r, now);
 	i = rp_sus_find(r, e, &at);
-	if (rp_verdict(r, e, why, sizeof(why)) != REAP_DEAD) {
+	if (rp_verdict(r, e, NULL, 0) != REAP_DEAD) {
 		table_touch(t, e, now);
 		if (i >= 0)
 			rp_sus_delete(r, (size_t)i);
 		return 0;
 	}
 	if (rp_due(r, e, i >= 0 ? &r->sus[i] : NULL, now, &keep)) {
+		(void)rp_verdict(r, e, why, sizeof(why));
 		if (fn != NULL)
 			fn(arg, e, why);
 		table_remove(t, e);
@@ -709,6 +839,29 @@ reap_check_entry(struct reap *r, struct table *t, const struct table_entry *e,
 		r->nsus++;
 	}
 	return 0;
+}
+
+int
+reap_check_entry(struct reap *r, struct table *t, const struct table_entry *e,
+    uint32_t now, reap_report_fn fn, void *arg)
+{
+	rp_refresh(r, now);
+	return rp_check_loaded(r, t, e, now, fn, arg);
+}
+
+int
+reap_check_cached(struct reap *r, struct table *t,
+    const struct table_entry *e, uint32_t now, reap_report_fn fn, void *arg)
+{
+	/* never read anything: nothing known yet is nothing to act on */
+	int ret;
+
+	if (!r->tables_loaded)
+		return 0;
+	r->no_read = 1;
+	ret = rp_check_loaded(r, t, e, now, fn, arg);
+	r->no_read = 0;
+	return ret;
 }
 
 size_t

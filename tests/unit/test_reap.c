@@ -19,6 +19,7 @@
 #include <arpa/inet.h>
 
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -604,6 +605,141 @@ test_scale(void **unused)
 	ff_rmtree(root);
 }
 
+/* a lookup's check never reads: it uses the tables the last reading left */
+static void
+test_check_cached(void **unused)
+{
+	char *root = fake_proc();
+	struct table *t = table_new(0, 0);
+	struct reap *rp = reap_new(root, GRACE);
+	struct reports r = { 0 };
+	const struct table_entry *e;
+	const struct sock live[] = { { "udp", "0.0.0.0", 9000, 0x07, 1 } };
+
+	e = add(t, 91, "udp", 9000, 0, 0);
+	/* nothing read yet: nothing to act on */
+	assert_int_equal(reap_check_cached(rp, t, e, T0, report, &r), 0);
+	assert_int_equal(reap_suspects(rp), 0);
+	assert_int_equal(reap_tables_at(rp), 0);
+	assert_int_equal(reap_read_fd(rp), -1);
+	/* a fake /proc: the files, read at once */
+	assert_int_equal(reap_read_start(rp, T0), 1);
+	assert_int_equal(reap_tables_at(rp), T0);
+	assert_int_equal(reap_check_cached(rp, t, e, T0, report, &r), 0);
+	assert_int_equal(reap_suspects(rp), 1);
+	/* the service is back, but no reading says so yet */
+	set_socks(root, live, 1);
+	assert_int_equal(reap_check_cached(rp, t, e, T0 + GRACE - 1, report,
+	    &r), 0);
+	assert_int_equal(reap_suspects(rp), 1);
+	assert_int_equal(e->checked, 0);
+	/* a reading: alive, forgiven */
+	assert_int_equal(reap_read_start(rp, T0 + GRACE - 1), 1);
+	assert_int_equal(reap_check_cached(rp, t, e, T0 + GRACE, report, &r),
+	    0);
+	assert_int_equal(e->checked, T0 + GRACE);
+	assert_int_equal(reap_suspects(rp), 0);
+	/* gone, read, and past the grace: removed by a lookup's check */
+	set_socks(root, NULL, 0);
+	assert_int_equal(reap_read_start(rp, T0 + GRACE + 1), 1);
+	assert_int_equal(reap_scan_tables(rp, t, T0 + GRACE + 1, report, &r),
+	    0);
+	assert_int_equal(reap_suspects(rp), 1);
+	assert_int_equal(reap_check_cached(rp, t, e, T0 + 2 * GRACE + 1,
+	    report, &r), 1);
+	assert_int_equal(r.n, 1);
+	assert_null(table_find(t, 91, 1, "udp"));
+	reap_free(rp);
+	table_free(t);
+	ff_rmtree(root);
+}
+
+/* Read the real tables asynchronously to the end (bounded). */
+static void
+read_async(struct reap *rp, uint32_t now)
+{
+	struct pollfd pfd;
+	int i, st;
+
+	st = reap_read_start(rp, now);
+	for (i = 0; st == 0 && i < 100000; i++) {
+		pfd.fd = reap_read_fd(rp);
+		pfd.events = POLLIN;
+		assert_true(pfd.fd >= 0);
+		assert_int_equal(poll(&pfd, 1, 2000), 1);
+		st = reap_read_step(rp, now);
+	}
+	assert_int_equal(st, 1);
+	assert_int_equal(reap_read_fd(rp), -1);
+	assert_int_equal(reap_tables_at(rp), now);
+}
+
+/* the real /proc through sock_diag, in steps, and many sockets */
+static void
+test_real_async(void **unused)
+{
+	struct table *t = table_new(0, 0);
+	struct reap *rp = reap_new("/proc", GRACE);
+	struct reports r = { 0 };
+	const struct table_entry *e, *eu;
+	struct sockaddr_in a;
+	socklen_t alen;
+	char ua[64];
+	int tfd, ufd[300], i, n;
+	uint32_t now = (uint32_t)time(NULL);
+
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	tfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(tfd >= 0);
+	assert_int_equal(bind(tfd, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(listen(tfd, 4), 0);
+	alen = sizeof(a);
+	assert_int_equal(getsockname(tfd, (struct sockaddr *)&a, &alen), 0);
+	assert_int_equal(uaddr_from_sockaddr((struct sockaddr *)&a, alen, ua,
+	    sizeof(ua)), 0);
+	assert_int_equal(table_set(t, 110, 1, "tcp", ua, 0, 0, 0), TABLE_ADDED);
+	e = table_find(t, 110, 1, "tcp");
+	/* enough UDP sockets for a dump of many chunks */
+	for (i = 0, n = 0; i < 300; i++) {
+		a.sin_port = 0;
+		if ((ufd[i] = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC,
+		    0)) == -1)
+			break;
+		n++;
+		assert_int_equal(bind(ufd[i], (struct sockaddr *)&a,
+		    sizeof(a)), 0);
+	}
+	assert_true(n > 100);
+	alen = sizeof(a);
+	assert_int_equal(getsockname(ufd[n - 1], (struct sockaddr *)&a, &alen),
+	    0);
+	assert_int_equal(uaddr_from_sockaddr((struct sockaddr *)&a, alen, ua,
+	    sizeof(ua)), 0);
+	assert_int_equal(table_set(t, 111, 1, "udp", ua, 0, 0, 0), TABLE_ADDED);
+	eu = table_find(t, 111, 1, "udp");
+
+	read_async(rp, now);
+	assert_int_equal(reap_check_cached(rp, t, e, now, report, &r), 0);
+	assert_int_equal(e->checked, now);
+	assert_int_equal(reap_check_cached(rp, t, eu, now, report, &r), 0);
+	assert_int_equal(eu->checked, now);
+	assert_int_equal(reap_suspects(rp), 0);
+	/* both gone: the tables in use say nothing of it until a reading */
+	close(tfd);
+	for (i = 0; i < n; i++)
+		close(ufd[i]);
+	assert_int_equal(reap_check_cached(rp, t, e, now + 1, report, &r), 0);
+	assert_int_equal(reap_suspects(rp), 0);
+	read_async(rp, now + 2);
+	assert_int_equal(reap_scan_tables(rp, t, now + 2, report, &r), 0);
+	assert_int_equal(reap_suspects(rp), 2);
+	assert_int_equal(reap_verdict(rp, e, now + 2, NULL, 0), REAP_DEAD);
+	reap_free(rp);
+	table_free(t);
+}
+
 int
 main(void)
 {
@@ -619,6 +755,8 @@ main(void)
 		cmocka_unit_test(test_check_entry),
 		cmocka_unit_test(test_real_proc),
 		cmocka_unit_test(test_scale),
+		cmocka_unit_test(test_check_cached),
+		cmocka_unit_test(test_real_async),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
