@@ -11,7 +11,12 @@
 # a second address 10.99.0.3/24 and fd99::2/64.  "$IN_REMOTE CMD" runs CMD
 # on that host.  Nothing leaves the test's namespaces.
 
-RMT=$BUILD/tests/progs/rmtcall
+# The test client, through a wrapper: under a sanitizer build the leaks
+# inside libtirpc are not ours to report (the daemon keeps its checks).
+RMT_BIN=$BUILD/tests/progs/rmtcall
+RMT=$T/rmtcall
+printf '#!/bin/sh\nASAN_OPTIONS=detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS} exec "%s" "$@"\n' \
+    "$RMT_BIN" >"$RMT" && chmod 755 "$RMT"
 SRV4=10.99.0.1
 CLI4=10.99.0.2
 CLI4B=10.99.0.3
@@ -22,8 +27,8 @@ IN_REMOTE="ip netns exec pmremote"
 # remote_setup: the veth pair and the remote namespace; ok/not ok.
 remote_setup()
 {
-	if [ ! -x "$RMT" ]; then
-		not_ok "test program built ($RMT): run make tests"
+	if [ ! -x "$RMT_BIN" ]; then
+		not_ok "test program built ($RMT_BIN): run make tests"
 		done_testing
 	fi
 	if ip netns add pmremote &&
