@@ -116,6 +116,8 @@ static struct {
 	unsigned		 grace;		/* seconds, as the user said */
 	struct reap		*reap;
 	struct loop_timer	 reap_timer;
+	struct loop_timer	 reap_kick;	/* a lookup wants fresh tables */
+	int			 reap_fd;	/* watched while a reading runs */
 	uint64_t		 reaped;
 	uint64_t		 netns_cookie;	/* SO_NETNS_COOKIE of ours, or 0 */
 	/* resource limits */
@@ -182,17 +184,68 @@ pm_reaped(void *arg, const struct table_entry *e, const char *why)
 	    table_owner_str(e->owner, owner, sizeof(owner)), (int)e->pid, why);
 }
 
+/* A reading of the socket tables is complete: check every entry. */
+static void
+pm_reap_done(void)
+{
+	(void)reap_scan_tables(pm.reap, pm.table, pm_mono(), pm_reaped, NULL);
+}
+
+/* A chunk of the socket tables is ready (reap.h). */
+static void
+pm_reap_read(struct loop *l, int fd, void *arg)
+{
+	if (reap_read_step(pm.reap, pm_mono()) == 0)
+		return;
+	loop_del_fd(l, fd);
+	pm.reap_fd = -1;
+	pm_reap_done();
+}
+
+/*
+ * Read the socket tables without stalling the loop: a chunk per wake-up
+ * (sock_diag), then a scan of every entry.  A reading under way goes on.
+ */
+static void
+pm_reap_begin(void)
+{
+	int	fd;
+
+	if (pm.reap_fd != -1)
+		return;
+	if (reap_read_start(pm.reap, pm_mono()) == 1) {
+		pm_reap_done();
+		return;
+	}
+	fd = reap_read_fd(pm.reap);
+	if (fd != -1 && loop_add_fd(pm.loop, fd, pm_reap_read, NULL,
+	    NULL) == 0) {
+		pm.reap_fd = fd;
+		return;
+	}
+	/* cannot watch it: read to the end at once */
+	(void)reap_scan(pm.reap, pm.table, pm_mono(), pm_reaped, NULL);
+}
+
 static void
 pm_reap_scan(struct loop *l, void *arg)
 {
-	(void)reap_scan(pm.reap, pm.table, pm_mono(), pm_reaped, NULL);
+	pm_reap_begin();
 	loop_timer_arm(l, &pm.reap_timer, (uint64_t)pm.reap_interval * 1000);
+}
+
+static void
+pm_reap_kicked(struct loop *l, void *arg)
+{
+	pm_reap_begin();
 }
 
 /*
  * Lookup hook (dispatch.h): before an entry is handed to a client, check
  * it unless it was found alive within the last PM_LOOKUP_RECHECK seconds.
- * reap_check_entry reads the socket tables at most once a second.
+ * The check never waits for the socket tables: it uses the last reading,
+ * and when that is older than a second it asks for a new one, begun once
+ * this wake-up's requests are answered.
  */
 static int
 pm_lookup_check(void *arg, const struct table_entry *e)
@@ -205,7 +258,10 @@ pm_lookup_check(void *arg, const struct table_entry *e)
 	if (e->checked != 0 && e->checked <= now &&
 	    now - e->checked < PM_LOOKUP_RECHECK)
 		return 0;
-	return reap_check_entry(pm.reap, pm.table, e, now, pm_reaped, NULL);
+	if (reap_tables_at(pm.reap) != now && pm.reap_fd == -1 &&
+	    !pm.reap_kick.armed)
+		loop_timer_arm(pm.loop, &pm.reap_kick, 0);
+	return reap_check_cached(pm.reap, pm.table, e, now, pm_reaped, NULL);
 }
 
 /*
@@ -1015,12 +1071,14 @@ main(int argc, char *argv[])
 	 * lookup re-check shorter than the user's, so that no lookup hands
 	 * out a dead service's address for longer than --grace seconds.
 	 */
+	pm.reap_fd = -1;
 	if ((pm.reap = reap_new("/proc", pm.grace - PM_LOOKUP_RECHECK)) == NULL)
 		log_warn("reaper: not started");
 	if (pm.reap != NULL && !pm.no_reap) {
 		loop_timer_init(&pm.reap_timer, pm_reap_scan, NULL);
 		loop_timer_arm(pm.loop, &pm.reap_timer,
 		    (uint64_t)pm.reap_interval * 1000);
+		loop_timer_init(&pm.reap_kick, pm_reap_kicked, NULL);
 		pm.ctx.check = pm_lookup_check;
 	}
 
