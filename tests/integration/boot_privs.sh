@@ -130,8 +130,11 @@ stop_daemon
 
 # ---- -t: chroot, and notifications still arrive ----
 
+# /proc mounted inside, as an admin would for the reaper (and for the
+# sanitizers' leak check at exit).
 C=/run/chroot
-mkdir -p "$C/run"
+mkdir -p "$C/run" "$C/proc"
+mount -t proc proc "$C/proc" || diag "cannot mount /proc in $C"
 spawn listener $HELPER notify "$T/n.sock" "$T/n.log" 60
 LPID=$SPAWNED
 wait_line 5 "$T/n.log" LISTENING || true
