@@ -1,6 +1,12 @@
 /*
  * loop.c - a select() loop: fd table, monotonic one-shot timers, and
  * signals through a self-pipe.
+ *
+ * The fd_sets select() takes are kept up to date as registrations change,
+ * so a wake-up copies them instead of rebuilding them fd by fd, and the
+ * ready fds are found a word of the set at a time.  A registration made
+ * during a wake-up is stamped with it, so that readiness select() reported
+ * for the fd's previous owner never reaches the new one.
  */
 #include <sys/select.h>
 
@@ -18,8 +24,11 @@ struct loop_fd {
 	loop_fd_cb	 rd, wr;
 	void		*arg;
 	unsigned	 used:1, want_r:1, want_w:1;
-	unsigned	 gen;		/* bumped on every add */
+	uint64_t	 added;		/* the wake-up it was registered in */
 };
+
+#define LOOP_WORD_BITS	(8 * sizeof(unsigned long))
+#define LOOP_WORDS	(FD_SETSIZE / LOOP_WORD_BITS)
 
 struct loop_sig {
 	loop_sig_cb	 cb;
@@ -28,7 +37,7 @@ struct loop_sig {
 
 struct loop {
 	struct loop_fd		 fds[FD_SETSIZE];
-	unsigned		 seen[FD_SETSIZE];	/* gen at select() time */
+	fd_set			 rset, wset;	/* what select() is to watch */
 	int			 maxfd;
 	struct loop_timer	*timers;
 	struct loop_sig		 sigs[NSIG];
@@ -61,6 +70,8 @@ loop_new(void)
 	if ((l = calloc(1, sizeof(*l))) == NULL)
 		return NULL;
 	l->maxfd = -1;
+	FD_ZERO(&l->rset);
+	FD_ZERO(&l->wset);
 	l->pipe[0] = l->pipe[1] = -1;
 	loop_clock(l);
 	return l;
@@ -84,6 +95,22 @@ loop_free(struct loop *l)
 	free(l);
 }
 
+/* The fd_sets follow the registration of fd. */
+static void
+loop_sync(struct loop *l, int fd)
+{
+	const struct loop_fd	*f = &l->fds[fd];
+
+	if (f->used && f->want_r)
+		FD_SET(fd, &l->rset);
+	else
+		FD_CLR(fd, &l->rset);
+	if (f->used && f->want_w)
+		FD_SET(fd, &l->wset);
+	else
+		FD_CLR(fd, &l->wset);
+}
+
 int
 loop_add_fd(struct loop *l, int fd, loop_fd_cb rd, loop_fd_cb wr, void *arg)
 {
@@ -104,7 +131,8 @@ loop_add_fd(struct loop *l, int fd, loop_fd_cb rd, loop_fd_cb wr, void *arg)
 	f->used = 1;
 	f->want_r = rd != NULL;
 	f->want_w = wr != NULL;
-	f->gen++;
+	f->added = l->wakeups;
+	loop_sync(l, fd);
 	if (fd > l->maxfd)
 		l->maxfd = fd;
 	return 0;
@@ -113,15 +141,19 @@ loop_add_fd(struct loop *l, int fd, loop_fd_cb rd, loop_fd_cb wr, void *arg)
 void
 loop_want_read(struct loop *l, int fd, int on)
 {
-	if (fd >= 0 && fd < FD_SETSIZE && l->fds[fd].used)
+	if (fd >= 0 && fd < FD_SETSIZE && l->fds[fd].used) {
 		l->fds[fd].want_r = on && l->fds[fd].rd != NULL;
+		loop_sync(l, fd);
+	}
 }
 
 void
 loop_want_write(struct loop *l, int fd, int on)
 {
-	if (fd >= 0 && fd < FD_SETSIZE && l->fds[fd].used)
+	if (fd >= 0 && fd < FD_SETSIZE && l->fds[fd].used) {
 		l->fds[fd].want_w = on && l->fds[fd].wr != NULL;
+		loop_sync(l, fd);
+	}
 }
 
 void
@@ -130,6 +162,7 @@ loop_del_fd(struct loop *l, int fd)
 	if (fd < 0 || fd >= FD_SETSIZE)
 		return;
 	l->fds[fd].used = l->fds[fd].want_r = l->fds[fd].want_w = 0;
+	loop_sync(l, fd);
 	while (l->maxfd >= 0 && !l->fds[l->maxfd].used)
 		l->maxfd--;
 }
@@ -245,29 +278,46 @@ loop_timers(struct loop *l)
 	}
 }
 
+/* Run the callbacks of the fds select() found ready. */
+static void
+loop_dispatch(struct loop *l, const fd_set *rs, const fd_set *ws, int maxfd)
+{
+	unsigned long		 r[LOOP_WORDS], w[LOOP_WORDS], bits;
+	struct loop_fd		*f;
+	size_t			 i, nw = (size_t)maxfd / LOOP_WORD_BITS + 1;
+	int			 fd;
+
+	memcpy(r, rs, nw * sizeof(r[0]));
+	memcpy(w, ws, nw * sizeof(w[0]));
+	for (i = 0; i < nw; i++) {
+		for (bits = r[i] | w[i]; bits != 0; bits &= bits - 1) {
+			fd = (int)(i * LOOP_WORD_BITS) + __builtin_ctzl(bits);
+			f = &l->fds[fd];
+			/* registered in this wake-up: not what select() saw */
+			if ((r[i] >> (fd % LOOP_WORD_BITS)) & 1 && f->used &&
+			    f->want_r && f->added != l->wakeups)
+				f->rd(l, fd, f->arg);
+			if ((w[i] >> (fd % LOOP_WORD_BITS)) & 1 && f->used &&
+			    f->want_w && f->added != l->wakeups)
+				f->wr(l, fd, f->arg);
+		}
+	}
+}
+
 int
 loop_run(struct loop *l)
 {
 	fd_set			 rs, ws;
 	struct timeval		 tv, *tvp;
 	struct loop_timer	*t;
-	struct loop_fd		*f;
 	uint64_t		 next;
-	int			 fd, maxfd, n;
+	int			 maxfd, n;
 
 	l->stop = 0;
 	while (!l->stop) {
-		FD_ZERO(&rs);
-		FD_ZERO(&ws);
+		rs = l->rset;
+		ws = l->wset;
 		maxfd = l->maxfd;
-		for (fd = 0; fd <= maxfd; fd++) {
-			f = &l->fds[fd];
-			l->seen[fd] = f->gen;
-			if (f->used && f->want_r)
-				FD_SET(fd, &rs);
-			if (f->used && f->want_w)
-				FD_SET(fd, &ws);
-		}
 		tvp = NULL;
 		for (t = l->timers, next = UINT64_MAX; t != NULL; t = t->next)
 			if (t->when < next)
@@ -286,19 +336,8 @@ loop_run(struct loop *l)
 				continue;
 			return -1;
 		}
-		for (fd = 0; n > 0 && fd <= maxfd; fd++) {
-			f = &l->fds[fd];
-			if (FD_ISSET(fd, &rs)) {
-				n--;
-				if (f->used && f->want_r && f->gen == l->seen[fd])
-					f->rd(l, fd, f->arg);
-			}
-			if (FD_ISSET(fd, &ws)) {
-				n--;
-				if (f->used && f->want_w && f->gen == l->seen[fd])
-					f->wr(l, fd, f->arg);
-			}
-		}
+		if (n > 0 && maxfd >= 0)
+			loop_dispatch(l, &rs, &ws, maxfd);
 		loop_timers(l);
 	}
 	return 0;
