@@ -5,7 +5,8 @@
  * second table.  Pure: no I/O, no clock.
  *
  * Lookups are by hash, so they cost the same at 10 and 10,000 entries.
- * Iteration (DUMP) is in registration order.
+ * Iteration (DUMP) is in registration order.  The only parsing it does is
+ * of the port in a universal address, once, when the entry is made.
  */
 #ifndef TABLE_H
 #define TABLE_H
@@ -25,17 +26,25 @@
 #define TE_NETNS_SAME	0x10u	/* AF_LOCAL registrant was in our network namespace */
 #define TE_NETNS_OTHER	0x20u	/* AF_LOCAL registrant was in another one */
 
+/*
+ * An entry lives in a slab slot of 64, 96 or 192 bytes (the universal
+ * address decides), so a registration costs 64 bytes plus its share of
+ * the indexes for the common addresses.  Entries never move: a pointer
+ * stays valid until the entry is removed.
+ */
 struct table_entry {
-	/* the table's own links: read-only for everyone else */
-	struct table_entry *tl_hnext;		/* hash chain on the key */
-	struct table_entry *tl_pnext;		/* entries of the same program */
-	struct table_entry *tl_prev, *tl_next;	/* registration order */
+	/* the table's own links (slot numbers, 0: none): read-only to others */
+	uint32_t	 tl_hnext;		/* hash chain on the key */
+	uint32_t	 tl_pnext;		/* entries of the same program */
+	uint32_t	 tl_prev, tl_next;	/* registration order */
 
 	uint32_t	 prog, vers;
 	int32_t		 owner;		/* uid, OWNER_SUPERUSER or OWNER_UNKNOWN */
 	int32_t		 pid;		/* registering process if known, else 0 */
-	uint32_t	 flags;		/* TE_* */
 	uint32_t	 checked;	/* for the reaper: last time seen alive */
+	uint8_t		 flags;		/* TE_* */
+	uint8_t		 has_port;	/* uaddr carries a port (uaddr_port()) ... */
+	uint16_t	 port;		/* ... this one, parsed once at SET */
 	const char	*netid;		/* interned, NUL-terminated */
 	char		 uaddr[];	/* NUL-terminated */
 };

@@ -111,8 +111,8 @@ v2_getport(struct pm_ctx *ctx, const struct caller *c,
 	/* a host the access lists deny gets 0 */
 	if ((netid = v2_netid(m.prot)) != NULL && !c->restricted) {
 		te = proc_lookup(ctx, m.prog, m.vers, netid, 0);
-		if (te != NULL && (port = uaddr_port(te->uaddr)) < 0)
-			port = 0;
+		if (te != NULL && te->has_port)
+			port = te->port;	/* parsed from uaddr at SET */
 		stats_lookup(ctx->stats, PMAP_VERS, m.prog, m.vers, netid,
 		    port != 0);
 	}
@@ -142,8 +142,9 @@ v2_dump(struct pm_ctx *ctx, const struct rpc_call *call, struct xdr_dec *d,
 		k = netid_kind(te->netid);
 		if (k != NETID_UDP && k != NETID_TCP)
 			continue;
-		if ((port = uaddr_port(te->uaddr)) < 0)
+		if (!te->has_port)
 			continue;
+		port = te->port;
 		xdr_put_bool(e, 1);
 		xdr_put_u32(e, te->prog);
 		xdr_put_u32(e, te->vers);

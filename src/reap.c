@@ -466,7 +466,7 @@ rp_verdict(struct reap *r, const struct table_entry *e, char *why,
 		return REAP_UNKNOWN;
 	}
 	if (kind != NETID_LOCAL &&
-	    ((port = uaddr_port(e->uaddr)) <= 0 || port > 65535)) {
+	    ((port = e->has_port ? e->port : -1) <= 0 || port > 65535)) {
 		RP_WHY("no port in %s: not checked", e->uaddr);
 		return REAP_UNKNOWN;
 	}

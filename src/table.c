@@ -1,12 +1,17 @@
 /*
  * table.c - the mapping table (see table.h).
  *
- * One allocation per registration (struct table_entry with the universal
- * address at its end), threaded on three structures:
+ * Entries (struct table_entry with the universal address at its end) live
+ * in slab slots of three sizes, 64, 96 and 192 bytes, allocated 256 at a
+ * time and never moved; a slot is named by a 32-bit number (its size
+ * class in the top bits, 0 for none), so the links cost 4 bytes each and
+ * no malloc header is paid per entry.  Entries are threaded on three
+ * structures:
  *
  *   - a chained hash on (prog, vers, netid) through tl_hnext, whose bucket
- *     array doubles whenever there are more entries than buckets, so a
- *     lookup walks about one entry whatever the size of the table;
+ *     array (of slot numbers) doubles whenever there are more entries than
+ *     buckets, so a lookup walks about one entry whatever the size of the
+ *     table;
  *   - a per-program chain through tl_pnext, whose heads live in an
  *     open-addressed array indexed by program (linear probing, deletion by
  *     backward shift): version fallback and per-(prog, vers) UNSET walk the
@@ -16,7 +21,8 @@
  *
  * Netids are interned: every entry of one netid points to the same string,
  * so the key hash mixes the pointer and key comparison is a pointer
- * comparison.  Netids compare case-insensitively (ASCII), as rpcbind's
+ * comparison.  The first few interned netids are also kept in a short
+ * array that a lookup scans before hashing (there are five in practice).  Netids compare case-insensitively (ASCII), as rpcbind's
  * lookups do with strcasecmp(); the interned spelling is the lower-case one,
  * so "TCP" and "tcp" are one netid, stored and reported as "tcp" (and so
  * visible to the v2 view, which looks for "udp"/"tcp").
@@ -33,6 +39,7 @@
 
 #include "pmap_prot.h"
 #include "table.h"
+#include "uaddr.h"
 
 struct tab_netid {
 	struct tab_netid	*next;
@@ -47,19 +54,46 @@ struct tab_owner {
 	uint32_t		 count;
 };
 
+/*
+ * Slab slots: three sizes.  A block is 16 KB, aligned on 16 KB, with the
+ * table's address in its first 64 bytes, so that table_next() can go from
+ * an entry to its table.  A slot number is class << 30 | block << 8 |
+ * slot; 0 (class 0, block 0, slot 0) is never handed out and means none.
+ */
+#define TAB_NCLASS	3
+#define TAB_CLASS_SHIFT	30
+#define TAB_INDEX_MASK	((1u << TAB_CLASS_SHIFT) - 1)
+#define TAB_SLOT_BITS	8
+#define TAB_BLOCK_BYTES	16384u
+#define TAB_BLOCK_HDR	64u
+#define TAB_FAST_NIDS	8		/* netids scanned before hashing */
+
+static const size_t tab_class_size[TAB_NCLASS] = { 64, 96, 192 };
+/* (TAB_BLOCK_BYTES - TAB_BLOCK_HDR) / size, at most 1 << TAB_SLOT_BITS */
+static const uint32_t tab_class_slots[TAB_NCLASS] = { 255, 170, 85 };
+
+struct tab_slab {
+	uint8_t		**blocks;
+	size_t		  nblocks, cap;
+	uint32_t	  slot;		/* next unused slot in the last block */
+	uint32_t	  free;		/* a freed slot (its tl_next: the next), 0 */
+};
+
 struct table {
-	struct table_entry	**keys;		/* key hash buckets */
+	struct tab_slab		  slab[TAB_NCLASS];
+	uint32_t		 *keys;		/* key hash buckets */
 	size_t			  nkeys;	/* power of two */
-	struct table_entry	**progs;	/* program chain heads, open addressing */
+	uint32_t		 *progs;	/* program chain heads, open addressing */
 	size_t			  nprogslots;	/* power of two */
 	size_t			  nprogs;
 	struct tab_netid	**nids;		/* interned netids */
 	size_t			  nnidslots;	/* power of two */
 	size_t			  nnids;
+	const char		 *fastnids[TAB_FAST_NIDS];	/* interned, or NULL */
 	struct tab_owner	**owners;	/* owner -> count */
 	size_t			  nownerslots;	/* power of two */
 	size_t			  nowners;
-	struct table_entry	 *first, *last;	/* registration order */
+	uint32_t		  first, last;	/* registration order */
 	size_t			  count;
 	size_t			  max_entries;	/* 0: no cap */
 	size_t			  max_per_owner;	/* 0: no cap */
@@ -166,6 +200,91 @@ tab_free(struct table *t, void *p, size_t sz)
 	free(p);
 }
 
+/* ---- slab slots ---- */
+
+static struct table_entry *
+tab_ent(const struct table *t, uint32_t id)
+{
+	uint32_t c = id >> TAB_CLASS_SHIFT, i = id & TAB_INDEX_MASK;
+
+	if (id == 0)
+		return NULL;
+	return (struct table_entry *)(void *)(t->slab[c].blocks[i >> TAB_SLOT_BITS] +
+	    TAB_BLOCK_HDR + (size_t)(i & ((1u << TAB_SLOT_BITS) - 1)) *
+	    tab_class_size[c]);
+}
+
+/* The table an entry belongs to, from the header of its block. */
+static const struct table *
+tab_of(const struct table_entry *e)
+{
+	const struct table *const *hdr;
+
+	hdr = (const void *)((uintptr_t)e & ~(uintptr_t)(TAB_BLOCK_BYTES - 1));
+	return *hdr;
+}
+
+/* A free slot for an entry with a uaddr of ulen bytes; 0 when out of memory. */
+static uint32_t
+slab_alloc(struct table *t, size_t ulen)
+{
+	struct tab_slab *sl;
+	uint8_t **nb;
+	void *blk;
+	size_t need = sizeof(struct table_entry) + ulen + 1, ncap;
+	uint32_t c, id;
+
+	for (c = 0; c < TAB_NCLASS - 1 && tab_class_size[c] < need; c++)
+		;
+	sl = &t->slab[c];
+	if (sl->free != 0) {
+		id = sl->free;
+		sl->free = tab_ent(t, id)->tl_next;
+		return id;
+	}
+	if (sl->nblocks == 0 || sl->slot == tab_class_slots[c]) {
+		if (sl->nblocks >= (TAB_INDEX_MASK >> TAB_SLOT_BITS))
+			return 0;
+		if (sl->nblocks == sl->cap) {
+			ncap = sl->cap ? sl->cap * 2 : 4;
+			if ((nb = realloc(sl->blocks, ncap * sizeof(*nb))) == NULL)
+				return 0;
+			t->bytes += (ncap - sl->cap) * sizeof(*nb);
+			sl->blocks = nb;
+			sl->cap = ncap;
+		}
+		if (posix_memalign(&blk, TAB_BLOCK_BYTES, TAB_BLOCK_BYTES) != 0)
+			return 0;
+		t->bytes += TAB_BLOCK_BYTES;
+		*(struct table **)blk = t;
+		sl->blocks[sl->nblocks++] = blk;
+		/* slot 0 of class 0's first block would be number 0: skipped */
+		sl->slot = (c == 0 && sl->nblocks == 1) ? 1 : 0;
+	}
+	id = c << TAB_CLASS_SHIFT | (uint32_t)(sl->nblocks - 1) << TAB_SLOT_BITS |
+	    sl->slot;
+	sl->slot++;
+	return id;
+}
+
+static void
+slab_free(struct table *t, uint32_t id)
+{
+	struct tab_slab *sl = &t->slab[id >> TAB_CLASS_SHIFT];
+
+	tab_ent(t, id)->tl_next = sl->free;
+	sl->free = id;
+}
+
+/* The slot number of an entry (its links name it by number). */
+static uint32_t
+tab_id_of(const struct table *t, const struct table_entry *e)
+{
+	if (e->tl_prev != 0)
+		return tab_ent(t, e->tl_prev)->tl_next;
+	return t->first;
+}
+
 /* ---- interned netids ---- */
 
 static struct tab_netid *
@@ -179,6 +298,16 @@ nid_find(const struct table *t, const char *s, size_t len, uint32_t h)
 	return NULL;
 }
 
+/* Two NUL-terminated strings equal ignoring ASCII case. */
+static int
+nid_caseeqz(const char *a, const char *b)
+{
+	for (; *a != '\0'; a++, b++)
+		if (tab_lower((unsigned char)*a) != (unsigned char)*b)
+			return 0;	/* b is interned: lower case already */
+	return *b == '\0';
+}
+
 /* The interned netid for s, or NULL if none (or s is not a valid netid). */
 static const char *
 nid_lookup(const struct table *t, const char *s)
@@ -188,6 +317,12 @@ nid_lookup(const struct table *t, const char *s)
 
 	if (s == NULL)
 		return NULL;
+	/* the few netids there are, before any hashing */
+	for (len = 0; len < TAB_FAST_NIDS && t->fastnids[len] != NULL; len++)
+		if (nid_caseeqz(s, t->fastnids[len]))
+			return t->fastnids[len];
+	if (len == t->nnids)
+		return NULL;		/* every netid is in the array */
 	len = strnlen(s, PM_NETID_MAX + 1);
 	if (len == 0 || len > PM_NETID_MAX)
 		return NULL;
@@ -232,6 +367,11 @@ nid_ref(struct table *t, const char *s, size_t len)
 		n->refs = 0;
 		n->next = t->nids[h & (t->nnidslots - 1)];
 		t->nids[h & (t->nnidslots - 1)] = n;
+		for (i = 0; i < TAB_FAST_NIDS; i++)
+			if (t->fastnids[i] == NULL) {
+				t->fastnids[i] = n->name;
+				break;
+			}
 		if (++t->nnids > t->nnidslots)
 			nid_grow(t);
 	}
@@ -243,12 +383,22 @@ static void
 nid_unref(struct table *t, const char *name)
 {
 	struct tab_netid *n, **np;
-	size_t len;
+	size_t len, i, j;
 
 	n = (struct tab_netid *)(void *)(name - offsetof(struct tab_netid, name));
 	if (--n->refs > 0)
 		return;
 	len = strlen(n->name);
+	for (i = 0; i < TAB_FAST_NIDS; i++)
+		if (t->fastnids[i] == n->name) {
+			/* keep the array packed: the last one takes its place */
+			for (j = i; j + 1 < TAB_FAST_NIDS &&
+			    t->fastnids[j + 1] != NULL; j++)
+				;
+			t->fastnids[i] = t->fastnids[j];
+			t->fastnids[j] = NULL;
+			break;
+		}
 	for (np = &t->nids[n->hash & (t->nnidslots - 1)]; *np != NULL;
 	    np = &(*np)->next)
 		if (*np == n) {
@@ -351,9 +501,9 @@ prog_slot(const struct table *t, uint32_t prog)
 {
 	size_t mask = t->nprogslots - 1, i;
 
-	for (i = tab_proghash(t, prog) & mask; t->progs[i] != NULL;
+	for (i = tab_proghash(t, prog) & mask; t->progs[i] != 0;
 	    i = (i + 1) & mask)
-		if (t->progs[i]->prog == prog)
+		if (tab_ent(t, t->progs[i])->prog == prog)
 			break;
 	return i;
 }
@@ -361,17 +511,16 @@ prog_slot(const struct table *t, uint32_t prog)
 static int
 prog_grow(struct table *t)
 {
-	struct table_entry **old = t->progs;
+	uint32_t *old = t->progs, *nv;
 	size_t oldn = t->nprogslots, i;
-	struct table_entry **nv;
 
 	if ((nv = tab_calloc(t, oldn * 2, sizeof(*nv))) == NULL)
 		return -1;
 	t->progs = nv;
 	t->nprogslots = oldn * 2;
 	for (i = 0; i < oldn; i++)
-		if (old[i] != NULL)
-			t->progs[prog_slot(t, old[i]->prog)] = old[i];
+		if (old[i] != 0)
+			t->progs[prog_slot(t, tab_ent(t, old[i])->prog)] = old[i];
 	tab_free(t, old, oldn * sizeof(*old));
 	return 0;
 }
@@ -382,17 +531,17 @@ prog_delslot(struct table *t, size_t i)
 {
 	size_t mask = t->nprogslots - 1, j = i, home;
 
-	t->progs[i] = NULL;
+	t->progs[i] = 0;
 	for (;;) {
 		j = (j + 1) & mask;
-		if (t->progs[j] == NULL)
+		if (t->progs[j] == 0)
 			break;
-		home = tab_proghash(t, t->progs[j]->prog) & mask;
+		home = tab_proghash(t, tab_ent(t, t->progs[j])->prog) & mask;
 		/* move j to i unless home lies cyclically in (i, j] */
 		if (i <= j ? (i < home && home <= j) : (i < home || home <= j))
 			continue;
 		t->progs[i] = t->progs[j];
-		t->progs[j] = NULL;
+		t->progs[j] = 0;
 		i = j;
 	}
 	t->nprogs--;
@@ -404,26 +553,31 @@ static struct table_entry *
 key_find(const struct table *t, uint32_t prog, uint32_t vers, const char *nid)
 {
 	struct table_entry *e;
+	uint32_t id;
 
-	for (e = t->keys[tab_keyhash(t, prog, vers, nid) & (t->nkeys - 1)];
-	    e != NULL; e = e->tl_hnext)
+	for (id = t->keys[tab_keyhash(t, prog, vers, nid) & (t->nkeys - 1)];
+	    id != 0; id = e->tl_hnext) {
+		e = tab_ent(t, id);
 		if (e->prog == prog && e->vers == vers && e->netid == nid)
 			return e;
+	}
 	return NULL;
 }
 
 static void
 key_grow(struct table *t)
 {
-	struct table_entry **nv, *e;
+	struct table_entry *e;
+	uint32_t *nv, id;
 	size_t nn = t->nkeys * 2, s;
 
 	if ((nv = tab_calloc(t, nn, sizeof(*nv))) == NULL)
 		return;		/* longer chains, still correct */
-	for (e = t->first; e != NULL; e = e->tl_next) {
+	for (id = t->first; id != 0; id = e->tl_next) {
+		e = tab_ent(t, id);
 		s = tab_keyhash(t, e->prog, e->vers, e->netid) & (nn - 1);
 		e->tl_hnext = nv[s];
-		nv[s] = e;
+		nv[s] = id;
 	}
 	tab_free(t, t->keys, t->nkeys * sizeof(*t->keys));
 	t->keys = nv;
@@ -463,16 +617,16 @@ table_new(size_t max_entries, size_t max_per_owner)
 void
 table_free(struct table *t)
 {
-	struct table_entry *e, *enext;
 	struct tab_netid *n, *nnext;
 	struct tab_owner *o, *onext;
-	size_t i;
+	size_t i, c;
 
 	if (t == NULL)
 		return;
-	for (e = t->first; e != NULL; e = enext) {
-		enext = e->tl_next;
-		free(e);
+	for (c = 0; c < TAB_NCLASS; c++) {
+		for (i = 0; i < t->slab[c].nblocks; i++)
+			free(t->slab[c].blocks[i]);
+		free(t->slab[c].blocks);
 	}
 	if (t->nids != NULL)
 		for (i = 0; i < t->nnidslots; i++)
@@ -500,6 +654,8 @@ table_set(struct table *t, uint32_t prog, uint32_t vers, const char *netid,
 	struct table_entry *e, *old;
 	const char *nid;
 	size_t nlen, ulen, ps, ks;
+	uint32_t id;
+	int port;
 
 	if (netid == NULL || uaddr == NULL)
 		return TABLE_INVALID;
@@ -520,48 +676,53 @@ table_set(struct table *t, uint32_t prog, uint32_t vers, const char *netid,
 
 	/* Room in the program index first: it is the one step that can't fail late. */
 	ps = prog_slot(t, prog);
-	if (t->progs[ps] == NULL && (t->nprogs + 1) * 2 > t->nprogslots) {
+	if (t->progs[ps] == 0 && (t->nprogs + 1) * 2 > t->nprogslots) {
 		if (prog_grow(t) == -1 && t->nprogs + 2 > t->nprogslots)
 			return TABLE_FULL;
 	}
 
-	if ((e = tab_malloc(t, sizeof(*e) + ulen + 1)) == NULL)
+	if ((id = slab_alloc(t, ulen)) == 0)
 		return TABLE_FULL;
+	e = tab_ent(t, id);
 	if ((nid = nid_ref(t, netid, nlen)) == NULL) {
-		tab_free(t, e, sizeof(*e) + ulen + 1);
+		slab_free(t, id);
 		return TABLE_FULL;
 	}
 	if (own_inc(t, owner) == -1) {
 		nid_unref(t, nid);
-		tab_free(t, e, sizeof(*e) + ulen + 1);
+		slab_free(t, id);
 		return TABLE_FULL;
 	}
 	e->prog = prog;
 	e->vers = vers;
 	e->owner = owner;
 	e->pid = pid;
-	e->flags = flags;
+	e->flags = (uint8_t)flags;
 	e->checked = 0;
 	e->netid = nid;
 	memcpy(e->uaddr, uaddr, ulen + 1);
+	/* the one parse: lookups answer the port without reading uaddr */
+	port = uaddr_port(e->uaddr);
+	e->has_port = port >= 0 && port <= UINT16_MAX;
+	e->port = e->has_port ? (uint16_t)port : 0;
 
 	ks = tab_keyhash(t, prog, vers, nid) & (t->nkeys - 1);
 	e->tl_hnext = t->keys[ks];
-	t->keys[ks] = e;
+	t->keys[ks] = id;
 
 	ps = prog_slot(t, prog);	/* the index may have grown */
-	if (t->progs[ps] == NULL)
+	if (t->progs[ps] == 0)
 		t->nprogs++;
 	e->tl_pnext = t->progs[ps];
-	t->progs[ps] = e;
+	t->progs[ps] = id;
 
-	e->tl_next = NULL;
+	e->tl_next = 0;
 	e->tl_prev = t->last;
-	if (t->last != NULL)
-		t->last->tl_next = e;
+	if (t->last != 0)
+		tab_ent(t, t->last)->tl_next = id;
 	else
-		t->first = e;
-	t->last = e;
+		t->first = id;
+	t->last = id;
 
 	t->generation++;
 	if (++t->count > t->nkeys)
@@ -574,39 +735,44 @@ table_set(struct table *t, uint32_t prog, uint32_t vers, const char *netid,
 void
 table_remove(struct table *t, const struct table_entry *ce)
 {
-	struct table_entry *e = (struct table_entry *)(uintptr_t)ce, **ep;
+	struct table_entry *e = (struct table_entry *)(uintptr_t)ce, *p;
+	uint32_t id = tab_id_of(t, e), *ip;
 	size_t ps;
 
 	if (t->obs != NULL)
 		t->obs(t->obs_arg, e, 0);
-	for (ep = &t->keys[tab_keyhash(t, e->prog, e->vers, e->netid) &
-	    (t->nkeys - 1)]; *ep != NULL; ep = &(*ep)->tl_hnext)
-		if (*ep == e) {
-			*ep = e->tl_hnext;
+	for (ip = &t->keys[tab_keyhash(t, e->prog, e->vers, e->netid) &
+	    (t->nkeys - 1)]; *ip != 0; ip = &p->tl_hnext) {
+		if (*ip == id) {
+			*ip = e->tl_hnext;
 			break;
 		}
+		p = tab_ent(t, *ip);
+	}
 
 	ps = prog_slot(t, e->prog);
-	if (t->progs[ps] == e) {
-		if (e->tl_pnext != NULL)
+	if (t->progs[ps] == id) {
+		if (e->tl_pnext != 0)
 			t->progs[ps] = e->tl_pnext;
 		else
 			prog_delslot(t, ps);
 	} else {
-		for (ep = &t->progs[ps]->tl_pnext; *ep != NULL;
-		    ep = &(*ep)->tl_pnext)
-			if (*ep == e) {
-				*ep = e->tl_pnext;
+		for (ip = &tab_ent(t, t->progs[ps])->tl_pnext; *ip != 0;
+		    ip = &p->tl_pnext) {
+			if (*ip == id) {
+				*ip = e->tl_pnext;
 				break;
 			}
+			p = tab_ent(t, *ip);
+		}
 	}
 
-	if (e->tl_prev != NULL)
-		e->tl_prev->tl_next = e->tl_next;
+	if (e->tl_prev != 0)
+		tab_ent(t, e->tl_prev)->tl_next = e->tl_next;
 	else
 		t->first = e->tl_next;
-	if (e->tl_next != NULL)
-		e->tl_next->tl_prev = e->tl_prev;
+	if (e->tl_next != 0)
+		tab_ent(t, e->tl_next)->tl_prev = e->tl_prev;
 	else
 		t->last = e->tl_prev;
 
@@ -614,7 +780,7 @@ table_remove(struct table *t, const struct table_entry *ce)
 	nid_unref(t, e->netid);
 	t->count--;
 	t->generation++;
-	tab_free(t, e, sizeof(*e) + strlen(e->uaddr) + 1);
+	slab_free(t, id);
 }
 
 /* netid NULL or "" means every netid. */
@@ -639,7 +805,7 @@ table_may_unset(const struct table *t, uint32_t prog, uint32_t vers,
 		e = key_find(t, prog, vers, nid);
 		return e == NULL || e->owner == owner;
 	}
-	for (e = table_prog_first(t, prog); e != NULL; e = e->tl_pnext)
+	for (e = table_prog_first(t, prog); e != NULL; e = tab_ent(t, e->tl_pnext))
 		if (e->vers == vers && e->owner != owner)
 			return 0;
 	return 1;
@@ -663,7 +829,7 @@ table_unset(struct table *t, uint32_t prog, uint32_t vers, const char *netid,
 		return 1;
 	}
 	for (e = table_prog_first(t, prog); e != NULL; e = next) {
-		next = e->tl_pnext;
+		next = tab_ent(t, e->tl_pnext);
 		if (e->vers == vers) {
 			table_remove(t, e);
 			n++;
@@ -694,7 +860,7 @@ table_find_fallback(const struct table *t, uint32_t prog, uint32_t vers,
 		return NULL;
 	if ((e = key_find(t, prog, vers, nid)) != NULL)
 		return e;
-	for (e = table_prog_first(t, prog); e != NULL; e = e->tl_pnext)
+	for (e = table_prog_first(t, prog); e != NULL; e = tab_ent(t, e->tl_pnext))
 		if (e->netid == nid && (best == NULL || e->vers > best->vers))
 			best = e;
 	return best;
@@ -703,25 +869,25 @@ table_find_fallback(const struct table *t, uint32_t prog, uint32_t vers,
 const struct table_entry *
 table_first(const struct table *t)
 {
-	return t->first;
+	return tab_ent(t, t->first);
 }
 
 const struct table_entry *
 table_next(const struct table_entry *e)
 {
-	return e->tl_next;
+	return e->tl_next != 0 ? tab_ent(tab_of(e), e->tl_next) : NULL;
 }
 
 const struct table_entry *
 table_prog_first(const struct table *t, uint32_t prog)
 {
-	return t->progs[prog_slot(t, prog)];
+	return tab_ent(t, t->progs[prog_slot(t, prog)]);
 }
 
 const struct table_entry *
 table_prog_next(const struct table_entry *e)
 {
-	return e->tl_pnext;
+	return e->tl_pnext != 0 ? tab_ent(tab_of(e), e->tl_pnext) : NULL;
 }
 
 size_t
@@ -778,7 +944,8 @@ table_stats(const struct table *t, struct table_stats *st)
 	st->bytes = t->bytes;
 	for (i = 0; i < t->nkeys; i++) {
 		len = 0;
-		for (e = t->keys[i]; e != NULL; e = e->tl_hnext)
+		for (e = tab_ent(t, t->keys[i]); e != NULL;
+		    e = tab_ent(t, e->tl_hnext))
 			len++;
 		if (len > st->max_chain)
 			st->max_chain = len;
