@@ -32,6 +32,11 @@ struct stats_vers {		/* rpcb_stat */
 	unsigned	 naddr, nrmt;
 	struct stats_addr addr[STATS_LIST_MAX];
 	struct stats_rmt rmt[STATS_LIST_MAX];
+	/*
+	 * (additive) addr[] by key hash: index + 1, 0 empty; a lookup finds
+	 * its key, or that it is not kept, in a probe or two.
+	 */
+	uint8_t		 addr_ix[2 * STATS_LIST_MAX];
 };
 
 struct stats {

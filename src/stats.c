@@ -43,10 +43,22 @@ stats_netid(char *dst, const char *netid)
 static int
 stats_same_netid(const char *have, const char *netid)
 {
-	char	buf[PM_NETID_MAX + 1];
+	return strncmp(have, netid != NULL ? netid : "", PM_NETID_MAX) == 0;
+}
 
-	stats_netid(buf, netid);
-	return strcmp(have, buf) == 0;
+/* Slot of the lookup key in addr_ix (FNV-1a over the key). */
+static unsigned
+stats_addr_hash(uint32_t prog, uint32_t vers, const char *netid)
+{
+	uint32_t	h = 2166136261u;
+	size_t		i;
+
+	h = (h ^ prog) * 16777619u;
+	h = (h ^ vers) * 16777619u;
+	for (i = 0; netid != NULL && netid[i] != '\0' && i < PM_NETID_MAX; i++)
+		h = (h ^ (unsigned char)netid[i]) * 16777619u;
+	h ^= h >> 15;
+	return h & (2 * STATS_LIST_MAX - 1);
 }
 
 void
@@ -94,8 +106,10 @@ stats_lookup(struct stats *st, uint32_t vers, uint32_t prog, uint32_t pvers,
 
 	if ((v = stats_vers(st, vers)) == NULL)
 		return;
-	for (i = 0; i < v->naddr; i++) {
-		a = &v->addr[i];
+	/* open addressing, at most half full: a probe or two */
+	for (i = stats_addr_hash(prog, pvers, netid); v->addr_ix[i] != 0;
+	    i = (i + 1) & (2 * STATS_LIST_MAX - 1)) {
+		a = &v->addr[v->addr_ix[i] - 1];
 		if (a->prog == prog && a->vers == pvers &&
 		    stats_same_netid(a->netid, netid))
 			goto count;
@@ -103,6 +117,7 @@ stats_lookup(struct stats *st, uint32_t vers, uint32_t prog, uint32_t pvers,
 	if (v->naddr >= STATS_LIST_MAX)
 		return;			/* full: the key is not kept */
 	a = &v->addr[v->naddr++];
+	v->addr_ix[i] = (uint8_t)v->naddr;
 	memset(a, 0, sizeof(*a));
 	a->prog = prog;
 	a->vers = pvers;
