@@ -47,12 +47,69 @@ rpcmsg_put_auth(struct xdr_enc *e, const struct rpc_auth *a)
 	xdr_put_opaque(e, a->body, a->len);
 }
 
+/* A big-endian word (the hot path reads the header without calls). */
+static inline uint32_t
+rpcmsg_load32(const uint8_t *p)
+{
+	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
+	    ((uint32_t)p[2] << 8) | (uint32_t)p[3];
+}
+
+/*
+ * opaque_auth at p (n bytes there), with the same checks as
+ * rpcmsg_get_auth: length at most RPC_AUTH_MAX, within n, zero padding.
+ * Bytes used, or 0 when malformed.
+ */
+static size_t
+rpcmsg_auth_at(const uint8_t *p, size_t n, struct rpc_auth *a)
+{
+	uint32_t	len;
+	size_t		pad, i;
+
+	if (n < 8)
+		return 0;
+	len = rpcmsg_load32(p + 4);
+	if (len > RPC_AUTH_MAX)
+		return 0;
+	pad = (4 - (len & 3)) & 3;
+	if ((size_t)len + pad > n - 8)
+		return 0;
+	for (i = 0; i < pad; i++)
+		if (p[8 + len + i] != 0)
+			return 0;
+	a->flavor = rpcmsg_load32(p);
+	a->len = len;
+	a->body = p + 8;
+	return 8 + (size_t)len + pad;
+}
+
 enum rpcmsg_status
 rpcmsg_decode_call(struct xdr_dec *d, struct rpc_call *call)
 {
 	uint32_t	mtype;
+	size_t		c1, c2;
 
 	memset(call, 0, sizeof(*call));
+	/* the usual case, a whole header: read it in place */
+	if (d->left >= 24 + 16) {
+		call->xid = rpcmsg_load32(d->p);
+		mtype = rpcmsg_load32(d->p + 4);
+		call->rpcvers = rpcmsg_load32(d->p + 8);
+		if (mtype == RPC_CALL && call->rpcvers == RPC_VERS) {
+			call->prog = rpcmsg_load32(d->p + 12);
+			call->vers = rpcmsg_load32(d->p + 16);
+			call->proc = rpcmsg_load32(d->p + 20);
+			if ((c1 = rpcmsg_auth_at(d->p + 24, d->left - 24,
+			    &call->cred)) == 0 ||
+			    (c2 = rpcmsg_auth_at(d->p + 24 + c1,
+			    d->left - 24 - c1, &call->verf)) == 0)
+				return RPCMSG_BAD_AUTH;
+			d->p += 24 + c1 + c2;
+			d->left -= 24 + c1 + c2;
+			return RPCMSG_OK;
+		}
+		memset(call, 0, sizeof(*call));	/* the careful way below */
+	}
 	if (xdr_get_u32(d, &call->xid) == -1 ||
 	    xdr_get_u32(d, &mtype) == -1 || mtype != RPC_CALL)
 		return RPCMSG_NOT_CALL;
@@ -70,15 +127,29 @@ rpcmsg_decode_call(struct xdr_dec *d, struct rpc_call *call)
 	return RPCMSG_OK;
 }
 
-/* xid, REPLY, MSG_ACCEPTED, AUTH_NONE verifier, accept_stat. */
+static inline void
+rpcmsg_store32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+/* xid, REPLY, MSG_ACCEPTED, AUTH_NONE verifier, accept_stat: one reserve. */
 static void
 rpcmsg_accepted_head(struct xdr_enc *e, uint32_t xid, uint32_t stat)
 {
-	xdr_put_u32(e, xid);
-	xdr_put_u32(e, RPC_REPLY);
-	xdr_put_u32(e, MSG_ACCEPTED);
-	rpcmsg_put_auth(e, NULL);
-	xdr_put_u32(e, stat);
+	uint8_t	*p;
+
+	if ((p = xdr_reserve(e, 24)) == NULL)
+		return;
+	rpcmsg_store32(p, xid);
+	rpcmsg_store32(p + 4, RPC_REPLY);
+	rpcmsg_store32(p + 8, MSG_ACCEPTED);
+	rpcmsg_store32(p + 12, AUTH_NONE_FLAVOR);
+	rpcmsg_store32(p + 16, 0);
+	rpcmsg_store32(p + 20, stat);
 }
 
 void
