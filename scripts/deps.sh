@@ -15,7 +15,7 @@ what=${1:-build}
 build_pkgs="gcc make pkg-config libtirpc-dev libsystemd-dev"
 test_pkgs="$build_pkgs libcmocka-dev rpcbind nfs-common nfs-kernel-server tshark \
 iproute2 util-linux procps mandoc python3 jq systemd valgrind clang libclang-rt-14-dev \
-psmisc nis"
+psmisc nis strace"
 bench_pkgs="$test_pkgs strace"
 
 case "$what" in
