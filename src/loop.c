@@ -282,20 +282,22 @@ loop_timers(struct loop *l)
 static void
 loop_dispatch(struct loop *l, const fd_set *rs, const fd_set *ws, int maxfd)
 {
-	unsigned long		 r[LOOP_WORDS], w[LOOP_WORDS], bits;
+	/* fd_set is an array of longs (fds_bits): read it a word at a time */
+	const unsigned long	*r = (const unsigned long *)(const void *)rs;
+	const unsigned long	*w = (const unsigned long *)(const void *)ws;
+	unsigned long		 bits;
 	struct loop_fd		*f;
 	size_t			 i, nw = (size_t)maxfd / LOOP_WORD_BITS + 1;
 	int			 fd;
 
-	memcpy(r, rs, nw * sizeof(r[0]));
-	memcpy(w, ws, nw * sizeof(w[0]));
 	for (i = 0; i < nw; i++) {
 		for (bits = r[i] | w[i]; bits != 0; bits &= bits - 1) {
 			fd = (int)(i * LOOP_WORD_BITS) + __builtin_ctzl(bits);
 			f = &l->fds[fd];
 			/* registered in this wake-up: not what select() saw */
-			if ((r[i] >> (fd % LOOP_WORD_BITS)) & 1 && f->used &&
-			    f->want_r && f->added != l->wakeups)
+			if (!f->used || f->added == l->wakeups)
+				continue;
+			if ((r[i] >> (fd % LOOP_WORD_BITS)) & 1 && f->want_r)
 				f->rd(l, fd, f->arg);
 			if ((w[i] >> (fd % LOOP_WORD_BITS)) & 1 && f->used &&
 			    f->want_w && f->added != l->wakeups)
@@ -315,17 +317,22 @@ loop_run(struct loop *l)
 
 	l->stop = 0;
 	while (!l->stop) {
-		rs = l->rset;
-		ws = l->wset;
 		maxfd = l->maxfd;
+		/* the words select() looks at, no more */
+		if (maxfd >= 0) {
+			memcpy(&rs, &l->rset, ((size_t)maxfd / LOOP_WORD_BITS + 1) *
+			    sizeof(unsigned long));
+			memcpy(&ws, &l->wset, ((size_t)maxfd / LOOP_WORD_BITS + 1) *
+			    sizeof(unsigned long));
+		}
 		tvp = NULL;
 		for (t = l->timers, next = UINT64_MAX; t != NULL; t = t->next)
 			if (t->when < next)
 				next = t->when;
 		if (next != UINT64_MAX) {
-			next = next > l->now ? next - l->now : 0;
-			tv.tv_sec = (time_t)(next / 1000);
-			tv.tv_usec = (suseconds_t)(next % 1000) * 1000;
+			tv.tv_sec = next > l->now ? (time_t)((next - l->now) / 1000) : 0;
+			tv.tv_usec = next > l->now ?
+			    (suseconds_t)((next - l->now) % 1000) * 1000 : 0;
 			tvp = &tv;
 		}
 		n = select(maxfd + 1, &rs, &ws, NULL, tvp);
@@ -338,7 +345,9 @@ loop_run(struct loop *l)
 		}
 		if (n > 0 && maxfd >= 0)
 			loop_dispatch(l, &rs, &ws, maxfd);
-		loop_timers(l);
+		/* no timer due before this wake-up's clock: nothing to walk */
+		if (next <= l->now)
+			loop_timers(l);
 	}
 	return 0;
 }

@@ -25,6 +25,22 @@ struct v2_mapping {
 static int
 v2_get_mapping(struct xdr_dec *d, struct v2_mapping *m)
 {
+	const uint8_t	*p = d->p;
+
+	/* exactly a mapping, the usual case: read it in place */
+	if (d->left == 16) {
+		m->prog = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+		    (uint32_t)p[2] << 8 | p[3];
+		m->vers = (uint32_t)p[4] << 24 | (uint32_t)p[5] << 16 |
+		    (uint32_t)p[6] << 8 | p[7];
+		m->prot = (uint32_t)p[8] << 24 | (uint32_t)p[9] << 16 |
+		    (uint32_t)p[10] << 8 | p[11];
+		m->port = (uint32_t)p[12] << 24 | (uint32_t)p[13] << 16 |
+		    (uint32_t)p[14] << 8 | p[15];
+		d->p += 16;
+		d->left = 0;
+		return 0;
+	}
 	if (xdr_get_u32(d, &m->prog) == -1 || xdr_get_u32(d, &m->vers) == -1 ||
 	    xdr_get_u32(d, &m->prot) == -1 || xdr_get_u32(d, &m->port) == -1)
 		return -1;

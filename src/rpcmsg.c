@@ -89,7 +89,6 @@ rpcmsg_decode_call(struct xdr_dec *d, struct rpc_call *call)
 	uint32_t	mtype;
 	size_t		c1, c2;
 
-	memset(call, 0, sizeof(*call));
 	/* the usual case, a whole header: read it in place */
 	if (d->left >= 24 + 16) {
 		call->xid = rpcmsg_load32(d->p);
@@ -108,8 +107,8 @@ rpcmsg_decode_call(struct xdr_dec *d, struct rpc_call *call)
 			d->left -= 24 + c1 + c2;
 			return RPCMSG_OK;
 		}
-		memset(call, 0, sizeof(*call));	/* the careful way below */
 	}
+	memset(call, 0, sizeof(*call));		/* the careful way */
 	if (xdr_get_u32(d, &call->xid) == -1 ||
 	    xdr_get_u32(d, &mtype) == -1 || mtype != RPC_CALL)
 		return RPCMSG_NOT_CALL;

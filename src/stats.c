@@ -43,7 +43,14 @@ stats_netid(char *dst, const char *netid)
 static int
 stats_same_netid(const char *have, const char *netid)
 {
-	return strncmp(have, netid != NULL ? netid : "", PM_NETID_MAX) == 0;
+	size_t	i;
+
+	if (netid == NULL)
+		netid = "";
+	for (i = 0; i < PM_NETID_MAX && netid[i] != '\0'; i++)
+		if (have[i] != netid[i])
+			return 0;
+	return have[i] == '\0';
 }
 
 /* Slot of the lookup key in addr_ix (FNV-1a over the key). */
@@ -55,7 +62,8 @@ stats_addr_hash(uint32_t prog, uint32_t vers, const char *netid)
 
 	h = (h ^ prog) * 16777619u;
 	h = (h ^ vers) * 16777619u;
-	for (i = 0; netid != NULL && netid[i] != '\0' && i < PM_NETID_MAX; i++)
+	/* the first bytes tell the few netids apart well enough */
+	for (i = 0; netid != NULL && netid[i] != '\0' && i < 4; i++)
 		h = (h ^ (unsigned char)netid[i]) * 16777619u;
 	h ^= h >> 15;
 	return h & (2 * STATS_LIST_MAX - 1);
