@@ -443,14 +443,21 @@ static int
 pm_handle(void *arg, const struct caller *c, const uint8_t *req, size_t len,
     struct xdr_enc *reply)
 {
-	struct caller	cc = *c;
+	struct caller	cc;
 	int		r;
 
 	pm.calls++;
-	/* access lists, rate limit, and the UDP reply cap for this peer */
-	if (!policy_gate(pm.policy, &cc, len, reply, loop_now(pm.loop)))
-		return 0;
-	c = &cc;
+	/*
+	 * access lists, rate limit, and the UDP reply cap for this peer
+	 * (never for loopback and AF_LOCAL callers: no copy for them)
+	 */
+	if (!caller_is_local(c)) {
+		cc = *c;
+		if (!policy_gate(pm.policy, &cc, len, reply,
+		    loop_now(pm.loop)))
+			return 0;
+		c = &cc;
+	}
 	relay_begin(pm.relay, reply->max);
 	pm.ctx.now = (uint32_t)loop_wall(pm.loop);
 	pm.ctx.changed = 0;
