@@ -108,6 +108,27 @@ const struct table_entry *table_prog_next(const struct table_entry *);
 size_t		 table_count(const struct table *);
 /* Bumped on every change: lets callers cache encoded DUMP replies. */
 uint64_t	 table_generation(const struct table *);
+/*
+ * Encoded-reply cache (additive): bytes a caller derived from the table
+ * alone (an encoded DUMP body), kept with the table and good while
+ * table_generation() still equals gen.  which < TABLE_CACHES.  The table
+ * frees them; nothing else touches them.
+ */
+#define TABLE_CACHE_DUMP_V2	0
+#define TABLE_CACHE_DUMP_V34	1
+#define TABLE_CACHES		2
+struct table_cache {
+	uint8_t		*buf;
+	size_t		 len, cap;
+	uint64_t	 gen;
+	int		 valid;		/* buf[0..len) is the body for gen */
+};
+/* The cached bytes for which if still good, else NULL. */
+const struct table_cache *table_cache_get(const struct table *, unsigned which);
+/* Keep len bytes as the cache for which at the current generation; 0/-1. */
+int		 table_cache_put(struct table *, unsigned which, const void *,
+		    size_t len);
+
 /* Set the reaper's timestamp on an entry. */
 void		 table_touch(struct table *, const struct table_entry *, uint32_t now);
 

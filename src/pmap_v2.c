@@ -141,12 +141,23 @@ v2_dump(struct pm_ctx *ctx, const struct rpc_call *call, struct xdr_dec *d,
     struct xdr_enc *e, int empty)
 {
 	const struct table_entry *te;
+	const struct table_cache *tc;
 	enum netid_kind	 k;
+	uint8_t		*p;
+	size_t		 start;
 	int		 port;
 
 	if (d->left != 0)
 		return PROC_GARBAGE;
 	rpcmsg_reply_success(e, call->xid);
+	/* the body depends on the table alone: encoded once per change */
+	if (!empty && (tc = table_cache_get(ctx->table,
+	    TABLE_CACHE_DUMP_V2)) != NULL) {
+		if ((p = xdr_reserve(e, tc->len)) != NULL)
+			memcpy(p, tc->buf, tc->len);
+		return PROC_REPLIED;
+	}
+	start = e->len;
 	/* empty for a host the access lists deny */
 	for (te = empty ? NULL : table_first(ctx->table); te != NULL && !e->err;
 	    te = table_next(te)) {
@@ -168,6 +179,9 @@ v2_dump(struct pm_ctx *ctx, const struct rpc_call *call, struct xdr_dec *d,
 		xdr_put_u32(e, (uint32_t)port);
 	}
 	xdr_put_bool(e, 0);
+	if (!empty && !e->err)
+		(void)table_cache_put(ctx->table, TABLE_CACHE_DUMP_V2,
+		    e->buf + start, e->len - start);
 	return PROC_REPLIED;
 }
 

@@ -135,11 +135,22 @@ v34_dump(struct pm_ctx *ctx, const struct rpc_call *call, struct xdr_dec *d,
     struct xdr_enc *e, int empty)
 {
 	const struct table_entry *te;
+	const struct table_cache *tc;
 	char	owner[V34_OWNER_SZ];
+	uint8_t	*p;
+	size_t	 start;
 
 	if (d->left != 0)
 		return PROC_GARBAGE;
 	rpcmsg_reply_success(e, call->xid);
+	/* the same for every caller and for v3 and v4: encoded once a change */
+	if (!empty && (tc = table_cache_get(ctx->table,
+	    TABLE_CACHE_DUMP_V34)) != NULL) {
+		if ((p = xdr_reserve(e, tc->len)) != NULL)
+			memcpy(p, tc->buf, tc->len);
+		return PROC_REPLIED;
+	}
+	start = e->len;
 	/* empty for a host the access lists deny */
 	for (te = empty ? NULL : table_first(ctx->table); te != NULL && !e->err;
 	    te = table_next(te)) {
@@ -152,6 +163,9 @@ v34_dump(struct pm_ctx *ctx, const struct rpc_call *call, struct xdr_dec *d,
 		    sizeof(owner)));
 	}
 	xdr_put_bool(e, 0);
+	if (!empty && !e->err)
+		(void)table_cache_put(ctx->table, TABLE_CACHE_DUMP_V34,
+		    e->buf + start, e->len - start);
 	return PROC_REPLIED;
 }
 

@@ -100,6 +100,7 @@ struct table {
 	uint64_t		  generation;
 	uint64_t		  seed;
 	size_t			  bytes;	/* requested from malloc */
+	struct table_cache	  cache[TABLE_CACHES];	/* encoded replies */
 	table_observer_fn	  obs;		/* change observer, or NULL */
 	void			 *obs_arg;
 };
@@ -640,6 +641,8 @@ table_free(struct table *t)
 				onext = o->next;
 				free(o);
 			}
+	for (i = 0; i < TABLE_CACHES; i++)
+		free(t->cache[i].buf);
 	free(t->keys);
 	free(t->progs);
 	free(t->nids);
@@ -900,6 +903,42 @@ uint64_t
 table_generation(const struct table *t)
 {
 	return t->generation;
+}
+
+const struct table_cache *
+table_cache_get(const struct table *t, unsigned which)
+{
+	const struct table_cache *c;
+
+	if (which >= TABLE_CACHES)
+		return NULL;
+	c = &t->cache[which];
+	return c->valid && c->gen == t->generation ? c : NULL;
+}
+
+int
+table_cache_put(struct table *t, unsigned which, const void *buf, size_t len)
+{
+	struct table_cache *c;
+	uint8_t *nb;
+
+	if (which >= TABLE_CACHES)
+		return -1;
+	c = &t->cache[which];
+	c->valid = 0;
+	if (len > c->cap || (c->cap > 4096 && len < c->cap / 4)) {
+		/* grow, or give back most of a buffer far too big now */
+		if ((nb = realloc(c->buf, len > 0 ? len : 1)) == NULL)
+			return -1;
+		c->buf = nb;
+		c->cap = len > 0 ? len : 1;
+	}
+	if (len > 0)
+		memcpy(c->buf, buf, len);
+	c->len = len;
+	c->gen = t->generation;
+	c->valid = 1;
+	return 0;
 }
 
 void

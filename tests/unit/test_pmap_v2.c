@@ -341,11 +341,43 @@ test_dump_view(void **state)
 	assert_int_equal(t->rep.len, 28);
 }
 
+/* DUMP's body is encoded once per change: a cached one equals a fresh one. */
+static void
+test_dump_cached(void **state)
+{
+	struct tu	*t = *state;
+	struct tu_pmap	 v[64], w[64];
+	size_t		 n, m;
+
+	assert_int_equal(tu_map_u32(t, TU_LO_PRIV, PMAPPROC_SET, P, 1, UDP,
+	    700), 1);
+	assert_null(table_cache_get(t->table, TABLE_CACHE_DUMP_V2));
+	n = tu_v2_dump(t, TU_REMOTE, v, 64);
+	assert_non_null(table_cache_get(t->table, TABLE_CACHE_DUMP_V2));
+	m = tu_v2_dump(t, TU_LO_PRIV, w, 64);
+	assert_int_equal(m, n);
+	assert_memory_equal(v, w, n * sizeof(v[0]));
+	assert_int_equal(tu_v2_find(w, m, P, 1, UDP), 700);
+	/* a change: the next DUMP shows it */
+	assert_int_equal(tu_map_u32(t, TU_LO_PRIV, PMAPPROC_SET, P, 2, UDP,
+	    701), 1);
+	m = tu_v2_dump(t, TU_REMOTE, w, 64);
+	assert_int_equal(m, n + 1);
+	assert_int_equal(tu_v2_find(w, m, P, 2, UDP), 701);
+	assert_int_equal(tu_map_u32(t, TU_LO_PRIV, PMAPPROC_UNSET, P, 1, UDP,
+	    0), 1);
+	m = tu_v2_dump(t, TU_REMOTE, w, 64);
+	assert_int_equal(m, n);
+	assert_int_equal(tu_v2_find(w, m, P, 1, UDP), -1);
+	assert_int_equal(tu_v2_find(w, m, P, 2, UDP), 701);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_set_getport_dump, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dump_cached, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_garbage, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_policy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_same_conflict_bad, setup, teardown),

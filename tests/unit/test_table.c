@@ -588,6 +588,44 @@ test_port_cached(void **state)
 	table_free(t);
 }
 
+/* Encoded-reply cache: good until the next change, then gone. */
+static void
+test_reply_cache(void **state)
+{
+	struct table *t = table_new(0, 0);
+	const struct table_cache *c;
+	const struct table_entry *e;
+
+	assert_null(table_cache_get(t, TABLE_CACHE_DUMP_V2));
+	assert_int_equal(table_cache_put(t, TABLE_CACHE_DUMP_V2, "abcd", 4), 0);
+	c = table_cache_get(t, TABLE_CACHE_DUMP_V2);
+	assert_non_null(c);
+	assert_int_equal(c->len, 4);
+	assert_memory_equal(c->buf, "abcd", 4);
+	assert_null(table_cache_get(t, TABLE_CACHE_DUMP_V34));
+	assert_null(table_cache_get(t, TABLE_CACHES));
+	assert_int_equal(table_cache_put(t, TABLE_CACHES, "x", 1), -1);
+	/* a SET, a SAME, an UNSET and a removal each decide anew */
+	assert_int_equal(table_set(t, 1, 1, "udp", "0.0.0.0.8.1", 0, 0, 0),
+	    TABLE_ADDED);
+	assert_null(table_cache_get(t, TABLE_CACHE_DUMP_V2));
+	assert_int_equal(table_cache_put(t, TABLE_CACHE_DUMP_V2, "ef", 2), 0);
+	assert_int_equal(table_set(t, 1, 1, "udp", "0.0.0.0.8.1", 0, 0, 0),
+	    TABLE_SAME);
+	assert_non_null(table_cache_get(t, TABLE_CACHE_DUMP_V2));
+	/* the reaper's stamp is no change */
+	e = table_find(t, 1, 1, "udp");
+	table_touch(t, e, 5);
+	assert_non_null(table_cache_get(t, TABLE_CACHE_DUMP_V2));
+	table_remove(t, e);
+	assert_null(table_cache_get(t, TABLE_CACHE_DUMP_V2));
+	assert_int_equal(table_cache_put(t, TABLE_CACHE_DUMP_V2, "", 0), 0);
+	c = table_cache_get(t, TABLE_CACHE_DUMP_V2);
+	assert_non_null(c);
+	assert_int_equal(c->len, 0);
+	table_free(t);
+}
+
 int
 main(void)
 {
@@ -606,6 +644,7 @@ main(void)
 		cmocka_unit_test(test_scale),
 		cmocka_unit_test(test_many_programs),
 		cmocka_unit_test(test_port_cached),
+		cmocka_unit_test(test_reply_cache),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
