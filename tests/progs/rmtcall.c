@@ -628,7 +628,7 @@ rc_burst(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-	int	r;
+	int	r = 2;
 
 	if (argc < 2)
 		rc_usage();
