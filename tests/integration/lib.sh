@@ -482,6 +482,13 @@ valgrind_clean()
 	fi
 }
 
+# sanitized_build: our daemon was built with a sanitizer (SANITIZE=...):
+# no valgrind, and its allocator keeps freed memory (RSS figures only).
+sanitized_build()
+{
+	grep -Eqa '__asan_init|__ubsan_handle|__tsan_init' "$PORTMAP"
+}
+
 # ---- test programs ----
 
 # need_progs: our libtirpc test programs must be built.
