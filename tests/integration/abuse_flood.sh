@@ -59,7 +59,7 @@ STEP_TIMEOUT=120
 
 # ---- 1: the connection cap ----
 start_daemon || done_testing
-capture "$PMLOAD" -m "$DAEMON_PID" flood -H 5000 -S 1000 -u 300 -w 1000 \
+capture $TC_ENV "$PMLOAD" -m "$DAEMON_PID" flood -H 5000 -S 1000 -u 300 -w 1000 \
     -t 20 -W 10000 -d 90
 expect "5000 held and 1000 stalled connections: every UDP GETPORT answered within 1 s, every TCP client answered" \
     '^flood ok'
@@ -80,7 +80,7 @@ stop_daemon
 PMAP_WRAP="prlimit --nofile=256:256 --"
 start_daemon || done_testing
 PMAP_WRAP=""
-capture "$PMLOAD" -m "$DAEMON_PID" flood -H 3000 -S 500 -u 200 -w 1000 \
+capture $TC_ENV "$PMLOAD" -m "$DAEMON_PID" flood -H 3000 -S 500 -u 200 -w 1000 \
     -t 10 -W 10000 -d 90
 expect "open files limited to 256: every UDP GETPORT and TCP client answered" \
     '^flood ok'
@@ -96,7 +96,7 @@ else
 fi
 
 # ---- 3: none may be closed: paused, not spinning ----
-capture "$PMLOAD" -m "$DAEMON_PID" flood -H 0 -S 600 -R 1000 -k 300 \
+capture $TC_ENV "$PMLOAD" -m "$DAEMON_PID" flood -H 0 -S 600 -R 1000 -k 300 \
     -u 300 -w 1000 -t 0 -C 50 -d 90
 expect "600 connections trickling their records, out of fds: UDP answered, the daemon below 50% CPU (not spinning)" \
     '^flood ok'

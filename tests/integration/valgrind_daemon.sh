@@ -22,7 +22,7 @@ if ! command -v valgrind >/dev/null 2>&1; then
 	ok "valgrind: skipped, not installed"
 	done_testing
 fi
-if grep -Eqa '__asan_init|__ubsan_handle|__tsan_init' "$PORTMAP"; then
+if sanitized_build; then
 	ok "valgrind: skipped, $PORTMAP is a sanitizer build"
 	done_testing
 fi
@@ -109,17 +109,17 @@ capture "$BUILD/rpcinfo" -T tcp 127.0.0.1 100000 4
 expect "our rpcinfo -T tcp 127.0.0.1 100000 4" 'ready and waiting'
 
 # ---- streams: fragments, caps, deadlines, eviction ----
-capture "$PMLOAD" -p 111 streams -T 20
+capture $TC_ENV "$PMLOAD" -p 111 streams -T 20
 expect "fragments, an oversized record, a half-sent record, eviction" \
     '^streams ok'
-capture "$PMLOAD" -p 111 flood -H 40 -S 8 -R 100 -u 20 -w 5000 -t 5 -W 20000 -d 60
+capture $TC_ENV "$PMLOAD" -p 111 flood -H 40 -S 8 -R 100 -u 20 -w 5000 -t 5 -W 20000 -d 60
 expect "40 held and 8 stalled connections over a cap of 8: UDP and TCP answered" \
     '^flood ok'
 
 # ---- garbage and rpcbomb datagrams ----
-capture "$PMLOAD" -p 111 garbage -n 300 -T 20
+capture $TC_ENV "$PMLOAD" -p 111 garbage -n 300 -T 20
 expect "garbage: the right error or silence for each class" '^garbage ok'
-capture "$PMLOAD" -p 111 bomb -n 200
+capture $TC_ENV "$PMLOAD" -p 111 bomb -n 200
 expect "rpcbomb lengths: the right errors" '^bomb ok'
 
 # ---- signals, and the server going away ----

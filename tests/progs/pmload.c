@@ -1059,6 +1059,7 @@ mode_flood(int argc, char **argv)
 	(void)waitpid(fl, NULL, 0);
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
 		fail("the tcp clients were not all answered");
+	free(lat);
 	if (pl_fails == 0 && ok == udpn) {
 		printf("flood ok: udp %u/%u answered, %s; daemon cpu %.0f%%\n",
 		    ok, udpn, pc, cpu);
