@@ -29,13 +29,11 @@ BUILD		?= build
 SANFLAGS	 =
 endif
 
-SYSTEMD_CFLAGS	:= $(shell pkg-config --cflags libsystemd 2>/dev/null)
-SYSTEMD_LIBS	:= $(shell pkg-config --libs libsystemd 2>/dev/null || echo -lsystemd)
 TIRPC_CFLAGS	:= $(shell pkg-config --cflags libtirpc 2>/dev/null || echo -I/usr/include/tirpc)
 TIRPC_LIBS	:= $(shell pkg-config --libs libtirpc 2>/dev/null || echo -ltirpc)
 
 ALL_CFLAGS	 = -std=gnu11 -D_GNU_SOURCE -Iinclude $(OPT) $(WARNINGS) $(SANFLAGS) \
-		   $(SYSTEMD_CFLAGS) $(CFLAGS)
+		   $(CFLAGS)
 ALL_LDFLAGS	 = $(SANFLAGS) $(LDFLAGS)
 
 # Every file in src/ goes into one internal archive, except the mains.
@@ -65,8 +63,11 @@ $(LIB): $(LIB_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
+# The daemon binds every symbol at start-up (-z now): nothing of the
+# dynamic linker is needed, or resident, once it runs (and the GOT is
+# read-only: full RELRO).
 $(BUILD)/portmap: $(BUILD)/obj/portmap.o $(LIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(SYSTEMD_LIBS) $(LDLIBS)
+	$(CC) $(ALL_LDFLAGS) -Wl,-z,relro,-z,now -o $@ $^ $(LDLIBS)
 
 $(BUILD)/%: $(BUILD)/obj/%.o $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -76,7 +77,7 @@ $(BUILD)/tests/%.o: tests/unit/%.c
 	$(CC) $(ALL_CFLAGS) -Isrc -MMD -MP -c -o $@ $<
 
 $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(LIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcmocka $(SYSTEMD_LIBS) $(LDLIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS)
 
 $(BUILD)/tests/progs/%: tests/progs/%.c $(LIB)
 	@mkdir -p $(@D)
@@ -162,7 +163,7 @@ $(FUZZ_BUILD)/libportmap.a: $(FUZZ_LIB_OBJS)
 	$(AR) rcs $@ $^
 
 $(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/obj/fuzz_%.o $(FUZZ_COMMON) $(FUZZ_BUILD)/libportmap.a
-	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(SYSTEMD_LIBS)
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^
 
 fuzz-build: $(FUZZ_BINS)
 

@@ -3,6 +3,12 @@
  * messages over a socket connected once, socket activation
  * (sd_listen_fds), the watchdog interval, a detached start that reports
  * readiness to the waiting parent, and the pid file.
+ *
+ * The service manager's conventions (sd_listen_fds(3),
+ * sd_is_socket(3), sd_watchdog_enabled(3)) are a few environment
+ * variables and socket checks, done here: the daemon needs no libsystemd,
+ * which with the libraries it loads (gcrypt, lz4, lzma, zstd, cap...)
+ * came to 1.3 MB of its resident memory.
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -22,10 +28,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <systemd/sd-daemon.h>
-
 #include "log.h"
 #include "notify.h"
+
+#define NT_LISTEN_FDS_START	3	/* SD_LISTEN_FDS_START */
 
 static struct {
 	int	 fd;			/* connected to $NOTIFY_SOCKET, or -1 */
@@ -102,6 +108,109 @@ notify_send(const char *msg)
 
 /* ---- socket activation ---- */
 
+/* A decimal number making up all of e, at most max; -1 if not. */
+static long long
+nt_number(const char *e, long long max)
+{
+	long long	 v;
+	char		*end;
+
+	if (e == NULL || e[0] < '0' || e[0] > '9')
+		return -1;
+	errno = 0;
+	v = strtoll(e, &end, 10);
+	if (errno != 0 || *end != '\0' || v > max)
+		return -1;
+	return v;
+}
+
+/*
+ * $LISTEN_FDS when $LISTEN_PID is us (sd_listen_fds(1)): the count of
+ * passed fds from 3 on, made close-on-exec; the variables are removed
+ * either way.  0 when none were passed to us, -errno when they are
+ * malformed.
+ */
+static int
+nt_listen_fds(void)
+{
+	long long	 pid, n;
+	int		 r = 0, fd;
+
+	if (getenv("LISTEN_PID") == NULL)
+		goto done;
+	if ((pid = nt_number(getenv("LISTEN_PID"), INT_MAX)) <= 0 ||
+	    (n = nt_number(getenv("LISTEN_FDS"), INT_MAX -
+	    NT_LISTEN_FDS_START)) < 0) {
+		r = -EINVAL;
+		goto done;
+	}
+	if ((pid_t)pid != getpid())
+		goto done;
+	for (fd = NT_LISTEN_FDS_START; fd < NT_LISTEN_FDS_START + n; fd++)
+		if (fcntl(fd, F_SETFD, FD_CLOEXEC) == -1) {
+			r = -errno;
+			goto done;
+		}
+	r = (int)n;
+done:
+	(void)unsetenv("LISTEN_PID");
+	(void)unsetenv("LISTEN_FDS");
+	(void)unsetenv("LISTEN_FDNAMES");
+	return r;
+}
+
+/*
+ * Is fd a socket of this family and type, listening or not as asked
+ * (listening -1: either)?  1 yes, 0 no, -errno when it cannot be told
+ * (sd_is_socket_inet / sd_is_socket_unix without address checks).
+ */
+static int
+nt_is_socket(int fd, int family, int type, int listening)
+{
+	struct sockaddr_storage	 ss;
+	struct stat		 sb;
+	socklen_t		 len;
+	int			 v;
+
+	if (fstat(fd, &sb) == -1)
+		return -errno;
+	if (!S_ISSOCK(sb.st_mode))
+		return 0;
+	len = sizeof(v);
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &v, &len) == -1)
+		return -errno;
+	if (v != type)
+		return 0;
+	if (listening >= 0) {
+		len = sizeof(v);
+		if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &v, &len) == -1)
+			return -errno;
+		if (!v != !listening)
+			return 0;
+	}
+	len = sizeof(ss);
+	memset(&ss, 0, sizeof(ss));
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
+		return -errno;
+	return ss.ss_family == family;
+}
+
+/* $WATCHDOG_USEC for us (sd_watchdog_enabled(0, ...)): 1 and *usec, or 0. */
+static int
+nt_watchdog_usec(uint64_t *usec)
+{
+	long long	 pid, v;
+
+	if ((v = nt_number(getenv("WATCHDOG_USEC"), LLONG_MAX)) <= 0)
+		return 0;
+	if (getenv("WATCHDOG_PID") != NULL &&
+	    ((pid = nt_number(getenv("WATCHDOG_PID"), INT_MAX)) <= 0 ||
+	    (pid_t)pid != getpid()))
+		return 0;
+	*usec = (uint64_t)v;
+	return 1;
+}
+
 static int
 notify_describe(int fd, struct listener *li)
 {
@@ -130,8 +239,7 @@ notify_describe(int fd, struct listener *li)
 	case AF_INET6:
 		if (type != SOCK_STREAM && type != SOCK_DGRAM)
 			return -1;
-		if (sd_is_socket_inet(fd, li->family, type, li->stream ? 1 : -1,
-		    0) <= 0)
+		if (nt_is_socket(fd, li->family, type, li->stream ? 1 : -1) <= 0)
 			return -1;
 		if (li->family == AF_INET6) {
 			li->xprt = li->stream ? XPRT_TCP6 : XPRT_UDP6;
@@ -150,7 +258,7 @@ notify_describe(int fd, struct listener *li)
 		snprintf(li->name, sizeof(li->name), "local %s",
 		    log_sockaddr((struct sockaddr *)&li->addr, li->addrlen, a,
 		    sizeof(a)));
-		if (sd_is_socket_unix(fd, SOCK_STREAM, 1, NULL, 0) <= 0)
+		if (nt_is_socket(fd, AF_UNIX, SOCK_STREAM, 1) <= 0)
 			return -1;
 		sun = (const struct sockaddr_un *)&li->addr;
 		if (li->addrlen > off && sun->sun_path[0] != '\0')
@@ -169,12 +277,12 @@ notify_listen_fds(struct listener *v, size_t max)
 	int	 n, fd, fl;
 	size_t	 kept = 0;
 
-	if ((n = sd_listen_fds(1)) < 0) {
+	if ((n = nt_listen_fds()) < 0) {
 		errno = -n;
 		log_warn("LISTEN_FDS");
 		return -1;
 	}
-	for (fd = SD_LISTEN_FDS_START; fd < SD_LISTEN_FDS_START + n; fd++) {
+	for (fd = NT_LISTEN_FDS_START; fd < NT_LISTEN_FDS_START + n; fd++) {
 		if (kept == max) {
 			log_warnx("fd %d: more sockets passed than we serve: "
 			    "closed", fd);
@@ -323,7 +431,7 @@ notify_watchdog_ms(void)
 {
 	uint64_t	usec = 0;
 
-	if (nt.fd == -1 || sd_watchdog_enabled(0, &usec) <= 0 || usec == 0)
+	if (nt.fd == -1 || nt_watchdog_usec(&usec) <= 0 || usec == 0)
 		return 0;
 	/* Twice per period; at least every 1 ms. */
 	return usec / 2000 > 0 ? usec / 2000 : 1;
