@@ -2,11 +2,16 @@
  * privs.c - from root to an unprivileged user: look the user up, hand
  * the state directory over, chroot, setgroups/setgid/setuid, and check
  * that nothing is left.
+ *
+ * The user is looked up in a child process: the name service may load
+ * modules (libnss_systemd and what it needs: some 700 kB resident) that
+ * would otherwise stay in the daemon for its whole life.
  */
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 #include <linux/capability.h>
 
 #include <dirent.h>
@@ -52,19 +57,63 @@ privs_find(const char *name, struct privs *p)
 	return 0;
 }
 
+/* privs_find() in a child, so that what it loads stays there. */
+static int
+privs_find_apart(const char *name, struct privs *p)
+{
+	struct {
+		int		r, err;
+		struct privs	p;
+	} res;
+	ssize_t	n;
+	pid_t	pid;
+	int	fds[2], st;
+
+	if (pipe2(fds, O_CLOEXEC) == -1)
+		return privs_find(name, p);
+	if ((pid = fork()) == -1) {
+		close(fds[0]);
+		close(fds[1]);
+		return privs_find(name, p);
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		memset(&res, 0, sizeof(res));
+		res.r = privs_find(name, &res.p);
+		res.err = errno;
+		(void)write(fds[1], &res, sizeof(res));
+		_exit(0);
+	}
+	close(fds[1]);
+	do
+		n = read(fds[0], &res, sizeof(res));
+	while (n == -1 && errno == EINTR);
+	close(fds[0]);
+	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
+		;
+	if (n != (ssize_t)sizeof(res)) {
+		errno = EIO;
+		return -1;
+	}
+	if (res.r == 0)
+		*p = res.p;
+	errno = res.err;
+	return res.r;
+}
+
 int
 privs_lookup(const char *name, struct privs *p, char *err, size_t errsz)
 {
 	memset(p, 0, sizeof(*p));
 	if (name != NULL) {
-		if (privs_find(name, p) == 0)
+		if (privs_find_apart(name, p) == 0)
 			return 0;
 		snprintf(err, errsz, "user %s: %s", name, errno != 0 ?
 		    strerror(errno) : "no such user");
 		return -1;
 	}
-	if (privs_find(PRIVS_USER, p) == 0 ||
-	    privs_find(PRIVS_USER_FALLBACK, p) == 0)
+	if (privs_find_apart(PRIVS_USER, p) == 0 ||
+	    privs_find_apart(PRIVS_USER_FALLBACK, p) == 0)
 		return 0;
 	snprintf(err, errsz, "neither user %s nor %s exists (give one with -u)",
 	    PRIVS_USER, PRIVS_USER_FALLBACK);
