@@ -3,6 +3,7 @@
  * between the transports and dispatch.
  */
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/select.h>
 #include <sys/socket.h>
@@ -17,6 +18,8 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <link.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,6 +65,7 @@
 #define PM_REAP_INTERVAL	10	/* seconds between reaper scans */
 #define PM_GRACE		30	/* seconds a dead service may be answered */
 #define PM_LOOKUP_RECHECK	1	/* a lookup re-checks an entry this old */
+#define PM_MMAP_THRESHOLD	(64 * 1024)	/* malloc: bigger blocks mmap'd */
 
 /* Long options without a short one. */
 enum {
@@ -593,6 +597,48 @@ pm_signal(struct loop *l, int signo, void *arg)
 	}
 }
 
+/* One loaded object: give back its read-only pages (see pm_trim). */
+static int
+pm_trim_object(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	const ElfW(Phdr)	*ph;
+	uintptr_t		 a, b, pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+	int			 i;
+
+	/* the vDSO is the kernel's, not a file's */
+	if (info->dlpi_name != NULL && strstr(info->dlpi_name, "vdso") != NULL)
+		return 0;
+	for (i = 0; i < info->dlpi_phnum; i++) {
+		ph = &info->dlpi_phdr[i];
+		/*
+		 * Segments never written (code, read-only data; not the
+		 * RELRO part of a writable one): always the file's bytes.
+		 */
+		if (ph->p_type != PT_LOAD || (ph->p_flags & PF_W))
+			continue;
+		a = (info->dlpi_addr + ph->p_vaddr) & ~(pg - 1);
+		b = (info->dlpi_addr + ph->p_vaddr + ph->p_memsz + pg - 1) &
+		    ~(pg - 1);
+		(void)madvise((void *)a, b - a, MADV_DONTNEED);
+	}
+	return 0;
+}
+
+/*
+ * Start-up is over: give back what only it needed.  Freed heap pages go
+ * back to the kernel (malloc_trim), and the code and read-only data pages
+ * start-up touched (option parsing, sockets, the state file...) are
+ * unmapped from us: they are clean pages of the program and libc files,
+ * shared and re-read from the page cache on their next use, so the loop
+ * faults back only the little it runs.
+ */
+static void
+pm_trim(void)
+{
+	(void)malloc_trim(0);
+	(void)dl_iterate_phdr(pm_trim_object, NULL);
+}
+
 /* Our own entries: 100000 v2, v3, v4 on every transport we serve. */
 static int
 pm_builtin(void)
@@ -883,6 +929,12 @@ main(int argc, char *argv[])
 	pm.reap_interval = PM_REAP_INTERVAL;
 	pm.grace = PM_GRACE;
 
+	/*
+	 * Big tables (the rate limiter's, the receive buffers) in their own
+	 * mappings: zero pages until used, returned whole when freed, and
+	 * no heap grown for them and never given back.
+	 */
+	(void)mallopt(M_MMAP_THRESHOLD, PM_MMAP_THRESHOLD);
 	log_init(argv[0], 1, 0);
 	while ((ch = getopt_long(argc, argv, "ac:dfh:ilP:p:rS:st:u:Vw", longopts,
 	    NULL)) != -1) {
@@ -1148,6 +1200,7 @@ main(int argc, char *argv[])
 		log_info("reaping stale registrations: every %u s, grace %u s",
 		    pm.reap_interval, pm.grace);
 
+	pm_trim();
 	if (loop_run(pm.loop) == -1) {
 		log_warn("select");
 		r = PM_EXIT_FAIL;
