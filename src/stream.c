@@ -55,6 +55,7 @@ struct conn {
 struct stream_lis {
 	struct stream_srv	*srv;
 	int			 fd;
+	int			 nodelay;	/* TCP_NODELAY set on the listener */
 	enum xprt		 xprt;
 	int			 family;
 	struct stream_lis	*next;
@@ -466,7 +467,7 @@ conn_new(struct stream_srv *s, struct stream_lis *l, int fd,
 		}
 		if (s->peer_fn != NULL)
 			s->peer_fn(s->peer_arg, fd, &c->caller);
-	} else
+	} else if (!l->nodelay)
 		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
 	rm_init(&c->rm, s->cfg.max_record, s->cfg.max_frags);
 	if (loop_add_fd(s->loop, fd, conn_read, conn_write, c) == -1) {
@@ -580,6 +581,7 @@ int
 stream_add(struct stream_srv *s, const struct listener *li)
 {
 	struct stream_lis	*l;
+	int			 on = 1;
 
 	if ((l = calloc(1, sizeof(*l))) == NULL)
 		return -1;
@@ -587,6 +589,13 @@ stream_add(struct stream_srv *s, const struct listener *li)
 	l->fd = li->fd;
 	l->xprt = li->xprt;
 	l->family = li->family;
+	/*
+	 * Accepted TCP sockets inherit TCP_NODELAY from the listener: set
+	 * once here, it costs no system call per connection.
+	 */
+	if (l->family != AF_LOCAL && setsockopt(l->fd, IPPROTO_TCP,
+	    TCP_NODELAY, &on, sizeof(on)) == 0)
+		l->nodelay = 1;
 	if (loop_add_fd(s->loop, l->fd, stream_listen_read, NULL, l) == -1) {
 		free(l);
 		return -1;
