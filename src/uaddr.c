@@ -185,6 +185,49 @@ ua_split(const char *uaddr, char *text, size_t textsz, int *port)
 	return 0;
 }
 
+/*
+ * A dotted quad as inet_pton(AF_INET) takes it: four decimal parts of at
+ * most 255, no leading zero, nothing else.  0, or -1 (then inet_pton
+ * decides: this is only the quick way for the common case).
+ */
+static int
+ua_quad(const char *s, uint8_t a[4])
+{
+	unsigned	v;
+	int		i, n;
+
+	for (i = 0; i < 4; i++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		for (v = 0, n = 0; *s >= '0' && *s <= '9'; s++, n++) {
+			if (n == 1 && v == 0)
+				return -1;	/* leading zero */
+			v = v * 10 + (unsigned)(*s - '0');
+			if (v > 255)
+				return -1;
+		}
+		a[i] = (uint8_t)v;
+		if (i < 3 && *s++ != '.')
+			return -1;
+	}
+	return *s == '\0' ? 0 : -1;
+}
+
+/* v in decimal at p; the length. */
+static size_t
+ua_dec(char *p, unsigned v)
+{
+	char	 t[12];
+	size_t	 n = 0, i;
+
+	do
+		t[n++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	for (i = 0; i < n; i++)
+		p[i] = t[n - 1 - i];
+	return n;
+}
+
 /* Parse an IP universal address of family af (-1: either). */
 static int
 ua_parse_ip(const char *uaddr, int af, struct sockaddr_storage *ss,
@@ -195,9 +238,18 @@ ua_parse_ip(const char *uaddr, int af, struct sockaddr_storage *ss,
 	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
 	int port;
 
+	uint8_t a[4];
+
 	if (ua_split(uaddr, text, sizeof(text), &port) == -1)
 		return -1;
 	memset(ss, 0, sizeof(*ss));
+	if ((af == AF_INET || af == -1) && ua_quad(text, a) == 0) {
+		memcpy(&sin->sin_addr, a, 4);
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((uint16_t)port);
+		*slen = sizeof(*sin);
+		return 0;
+	}
 	if ((af == AF_INET || af == -1) &&
 	    inet_pton(AF_INET, text, &sin->sin_addr) == 1) {
 		sin->sin_family = AF_INET;
@@ -258,9 +310,10 @@ uaddr_from_sockaddr(const struct sockaddr *sa, socklen_t slen, char *out,
 	const struct sockaddr_in *sin;
 	const struct sockaddr_in6 *sin6;
 	const struct sockaddr_un *sun;
+	const uint8_t *ab;
 	unsigned port;
 	size_t plen;
-	int n;
+	int n, i;
 
 	if (sa == NULL || out == NULL || outsz == 0 ||
 	    slen < (socklen_t)sizeof(sa->sa_family))
@@ -270,10 +323,20 @@ uaddr_from_sockaddr(const struct sockaddr *sa, socklen_t slen, char *out,
 		if (slen < (socklen_t)sizeof(*sin))
 			return -1;
 		sin = (const struct sockaddr_in *)(const void *)sa;
-		if (inet_ntop(AF_INET, &sin->sin_addr, text, sizeof(text)) == NULL)
-			return -1;
+		/* "a.b.c.d.p1.p2" by hand: the GETADDR hot path */
+		ab = (const uint8_t *)&sin->sin_addr;
 		port = ntohs(sin->sin_port);
-		break;
+		for (i = 0, plen = 0; i < 6; i++) {
+			plen += ua_dec(text + plen, i < 4 ? ab[i] : i == 4 ?
+			    port >> 8 : port & 0xff);
+			text[plen++] = i < 5 ? '.' : '\0';
+		}
+		if (plen > outsz) {
+			out[0] = '\0';
+			return -1;
+		}
+		memcpy(out, text, plen);
+		return 0;
 	case AF_INET6:
 		if (slen < (socklen_t)sizeof(*sin6))
 			return -1;

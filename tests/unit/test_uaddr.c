@@ -506,11 +506,51 @@ test_merge_errors(void **state)
 	    NULL, out, 5), -1);
 }
 
+/* The quick IPv4 parse and format agree with inet_pton and inet_ntop. */
+static void
+test_quick_ipv4(void **state)
+{
+	static const char *const addrs[] = {
+		"0.0.0.0", "127.0.0.1", "255.255.255.255", "10.0.10.100",
+		"1.2.3.4", "01.2.3.4", "1.2.3.04", "00.1.2.3", "256.1.1.1",
+		"1.2.3", "1.2.3.4.5", "1..2.3", "1.2.3.", ".1.2.3", "1.2.3.-4",
+		"1.2.3.4a", "a.b.c.d", "1.2.3.1000", "999.1.1.1", "",
+	};
+	struct sockaddr_in sin;
+	struct in_addr a;
+	char ua[64], out[64], ref[64];
+	size_t i;
+	uint32_t v;
+
+	for (i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++) {
+		snprintf(ua, sizeof(ua), "%s.1.2", addrs[i]);
+		if (inet_pton(AF_INET, addrs[i], &a) == 1)
+			assert_int_equal(uaddr_port(ua), 258);
+		else if (uaddr_port(ua) != -1)
+			fail_msg("%s accepted", ua);
+	}
+	for (i = 0; i < 2000; i++) {
+		v = (uint32_t)i * 2654435761u;
+		memset(&sin, 0, sizeof(sin));
+		sin.sin_family = AF_INET;
+		sin.sin_addr.s_addr = htonl(v);
+		sin.sin_port = htons((uint16_t)(v >> 7));
+		assert_int_equal(uaddr_from_sockaddr((struct sockaddr *)&sin,
+		    sizeof(sin), out, sizeof(out)), 0);
+		inet_ntop(AF_INET, &sin.sin_addr, ref, sizeof(ref));
+		snprintf(ref + strlen(ref), sizeof(ref) - strlen(ref), ".%u.%u",
+		    ntohs(sin.sin_port) >> 8, ntohs(sin.sin_port) & 0xff);
+		assert_string_equal(out, ref);
+		assert_int_equal(uaddr_port(out), ntohs(sin.sin_port));
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_good),
+		cmocka_unit_test(test_quick_ipv4),
 		cmocka_unit_test(test_parse_bad),
 		cmocka_unit_test(test_parse_lengths),
 		cmocka_unit_test(test_format_errors),
