@@ -13,9 +13,9 @@
  *     buckets, so a lookup walks about one entry whatever the size of the
  *     table;
  *   - a per-program chain through tl_pnext, whose heads live in an
- *     open-addressed array indexed by program (linear probing, deletion by
- *     backward shift): version fallback and per-(prog, vers) UNSET walk the
- *     entries of one program only;
+ *     open-addressed array indexed by program (linear probing, at most
+ *     three quarters full, deletion by backward shift): version fallback
+ *     and per-(prog, vers) UNSET walk the entries of one program only;
  *   - a doubly linked list in registration order through tl_prev/tl_next,
  *     for DUMP.
  *
@@ -32,6 +32,8 @@
  *
  * Pure: no I/O, no clock.  Allocation failure is reported as TABLE_FULL.
  */
+#include <sys/mman.h>
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +69,7 @@ struct tab_owner {
 #define TAB_BLOCK_BYTES	16384u
 #define TAB_BLOCK_HDR	64u
 #define TAB_FAST_NIDS	8		/* netids scanned before hashing */
+#define TAB_REGION_BLOCKS 16		/* blocks mapped at once (256 KB) */
 
 static const size_t tab_class_size[TAB_NCLASS] = { 64, 96, 192 };
 /* (TAB_BLOCK_BYTES - TAB_BLOCK_HDR) / size, at most 1 << TAB_SLOT_BITS */
@@ -81,6 +84,15 @@ struct tab_slab {
 
 struct table {
 	struct tab_slab		  slab[TAB_NCLASS];
+	/*
+	 * Blocks come from aligned mappings of TAB_REGION_BLOCKS blocks
+	 * (malloc's aligned allocations leave fragments between blocks);
+	 * a page is resident only once a block on it is in use.
+	 */
+	void			**regions;
+	size_t			  nregions;
+	uint8_t			 *rnext;	/* next unused block of the last region */
+	size_t			  rleft;	/* ... and how many are left */
 	uint32_t		 *keys;		/* key hash buckets */
 	size_t			  nkeys;	/* power of two */
 	uint32_t		 *progs;	/* program chain heads, open addressing */
@@ -225,6 +237,42 @@ tab_of(const struct table_entry *e)
 	return *hdr;
 }
 
+/* A block of TAB_BLOCK_BYTES aligned on its size, or NULL. */
+static void *
+tab_block(struct table *t)
+{
+	size_t len = (size_t)TAB_REGION_BLOCKS * TAB_BLOCK_BYTES, head, tail;
+	uint8_t *p, *a;
+	void **nr;
+
+	if (t->rleft == 0) {
+		if ((nr = realloc(t->regions, (t->nregions + 1) *
+		    sizeof(*nr))) == NULL)
+			return NULL;
+		t->regions = nr;
+		p = mmap(NULL, len + TAB_BLOCK_BYTES, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			return NULL;
+		a = (uint8_t *)(((uintptr_t)p + TAB_BLOCK_BYTES - 1) &
+		    ~(uintptr_t)(TAB_BLOCK_BYTES - 1));
+		head = (size_t)(a - p);
+		tail = TAB_BLOCK_BYTES - head;
+		if (head > 0)
+			(void)munmap(p, head);
+		if (tail > 0)
+			(void)munmap(a + len, tail);
+		t->regions[t->nregions++] = a;
+		t->rnext = a;
+		t->rleft = TAB_REGION_BLOCKS;
+	}
+	a = t->rnext;
+	t->rnext += TAB_BLOCK_BYTES;
+	t->rleft--;
+	t->bytes += TAB_BLOCK_BYTES;
+	return a;
+}
+
 /* A free slot for an entry with a uaddr of ulen bytes; 0 when out of memory. */
 static uint32_t
 slab_alloc(struct table *t, size_t ulen)
@@ -254,9 +302,8 @@ slab_alloc(struct table *t, size_t ulen)
 			sl->blocks = nb;
 			sl->cap = ncap;
 		}
-		if (posix_memalign(&blk, TAB_BLOCK_BYTES, TAB_BLOCK_BYTES) != 0)
+		if ((blk = tab_block(t)) == NULL)
 			return 0;
-		t->bytes += TAB_BLOCK_BYTES;
 		*(struct table **)blk = t;
 		sl->blocks[sl->nblocks++] = blk;
 		/* slot 0 of class 0's first block would be number 0: skipped */
@@ -624,11 +671,12 @@ table_free(struct table *t)
 
 	if (t == NULL)
 		return;
-	for (c = 0; c < TAB_NCLASS; c++) {
-		for (i = 0; i < t->slab[c].nblocks; i++)
-			free(t->slab[c].blocks[i]);
+	for (c = 0; c < TAB_NCLASS; c++)
 		free(t->slab[c].blocks);
-	}
+	for (i = 0; i < t->nregions; i++)
+		(void)munmap(t->regions[i], (size_t)TAB_REGION_BLOCKS *
+		    TAB_BLOCK_BYTES);
+	free(t->regions);
 	if (t->nids != NULL)
 		for (i = 0; i < t->nnidslots; i++)
 			for (n = t->nids[i]; n != NULL; n = nnext) {
@@ -679,7 +727,8 @@ table_set(struct table *t, uint32_t prog, uint32_t vers, const char *netid,
 
 	/* Room in the program index first: it is the one step that can't fail late. */
 	ps = prog_slot(t, prog);
-	if (t->progs[ps] == 0 && (t->nprogs + 1) * 2 > t->nprogslots) {
+	/* at most three quarters full: a probe or two with linear probing */
+	if (t->progs[ps] == 0 && (t->nprogs + 1) * 4 > t->nprogslots * 3) {
 		if (prog_grow(t) == -1 && t->nprogs + 2 > t->nprogslots)
 			return TABLE_FULL;
 	}
