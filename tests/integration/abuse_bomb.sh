@@ -7,7 +7,7 @@
 # machine name and gids count), 100,000 calls over UDP and 100,000 over
 # TCP (pmload bomb): each gets its right answer (GARBAGE_ARGS,
 # AUTH_BADCRED, silence for CALLIT), and TCP record marks that declare
-# too much close the connection (1,001 of them).  The daemon's VmRSS
+# too much close the connection (1,001 of them).  The daemon's RssAnon
 # grows by less than 100 KiB over it all.
 #
 # PMAP_ABUSE_N overrides the count (a sanitizer build uses 100,000 too
@@ -25,14 +25,14 @@ need_progs
 MAXKIB="-M 100"
 if sanitized_build; then
 	MAXKIB=""
-	diag "sanitizer build: VmRSS growth shown, not checked"
+	diag "sanitizer build: RssAnon growth shown, not checked"
 fi
 N=${PMAP_ABUSE_N:-100000}
 STEP_TIMEOUT=240
 
 start_daemon || done_testing
 capture $TC_ENV "$PMLOAD" -m "$DAEMON_PID" $MAXKIB bomb -n "$N"
-expect "rpcbomb lengths, $N calls over UDP and over TCP: the right errors, oversized records closed, VmRSS growth under 100 KiB" \
+expect "rpcbomb lengths, $N calls over UDP and over TCP: the right errors, oversized records closed, RssAnon growth under 100 KiB" \
     '^bomb ok'
 grep '^# ' "$T/out" | sed 's/^# /# figure: /'
 sed -n 's/^bomb ok: /# figure: /p' "$T/out"

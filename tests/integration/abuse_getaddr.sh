@@ -1,7 +1,7 @@
 #!/bin/sh
 # abuse_getaddr.sh - lookups of 100,000 distinct unregistered programs
 # (GETADDR v3 and v4, GETPORT v2, over UDP; pmload getaddr): each is
-# answered "not found", the daemon's VmRSS grows by less than 512 KiB,
+# answered "not found", the daemon's RssAnon (heap and stack) grows by less than 512 KiB,
 # and GETSTAT's lookup lists stay bounded (at most 64 per version) while
 # the per-procedure counters count every call.  Debian's rpcbind keeps
 # every distinct lookup in its statistics: half the load against it is
@@ -19,14 +19,14 @@ need_progs
 MAXKIB="-M 512"
 if sanitized_build; then
 	MAXKIB=""
-	diag "sanitizer build: VmRSS growth shown, not checked"
+	diag "sanitizer build: RssAnon growth shown, not checked"
 fi
 N=${PMAP_ABUSE_N:-100000}
 
 start_daemon || done_testing
 STEP_TIMEOUT=240
 capture $TC_ENV "$PMLOAD" -m "$DAEMON_PID" $MAXKIB getaddr -n "$N"
-expect "$N lookups of distinct programs: all answered, VmRSS growth under 512 KiB" \
+expect "$N lookups of distinct programs: all answered, RssAnon growth under 512 KiB" \
     '^getaddr ok'
 sed -n 's/^getaddr ok: /# figure: portmap: /p' "$T/out"
 STEP_TIMEOUT=20

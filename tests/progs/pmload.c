@@ -37,8 +37,9 @@
  *	record marking: a call in three fragments, pipelined calls, an
  *	oversized record, too many fragments, a stalled record.
  *
- * -m pid: the daemon's VmRSS is read before (after a warm-up) and after;
- * with -M, a growth of more than kib KiB fails.  Silence is checked with
+ * -m pid: the daemon's RssAnon (heap, stack: what requests could grow)
+ * is read before (after a warm-up) and after; with -M, a growth of more
+ * than kib KiB fails.  Silence is checked with
  * a fence: a NULL call sent after the requests; UDP replies of one
  * socket come back in order, so anything answered comes before it.
  *
@@ -88,7 +89,8 @@ static struct sockaddr_storage	pl_ss;
 static socklen_t		pl_sslen;
 static int			pl_family = AF_INET;
 static unsigned			pl_port = 111;
-static pid_t			pl_pid;		/* daemon, for VmRSS */
+static pid_t			pl_pid;		/* daemon, for its memory */
+static long			pl_vmrss0;	/* its VmRSS at rss_kib() */
 static long			pl_maxkib = -1;
 static uint32_t			pl_xid = 1;
 static unsigned			pl_fails;
@@ -145,35 +147,49 @@ fail(const char *fmt, ...)
 	}
 }
 
+/*
+ * The daemon's anonymous resident memory (heap, stack, anonymous maps):
+ * what requests could make grow.  VmRSS also counts the program's own
+ * pages, which come and go with the page cache.
+ */
 static long
-rss_kib(void)
+rss_read(long *vmrss)
 {
 	char	path[64], line[256];
 	FILE	*f;
 	long	kib = -1;
 
+	*vmrss = -1;
 	if (pl_pid <= 0)
 		return -1;
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)pl_pid);
 	if ((f = fopen(path, "r")) == NULL)
 		return -1;
 	while (fgets(line, sizeof(line), f) != NULL)
-		if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
+		if (sscanf(line, "VmRSS: %ld kB", vmrss) != 1 &&
+		    sscanf(line, "RssAnon: %ld kB", &kib) == 1)
 			break;
 	fclose(f);
 	return kib;
+}
+
+static long
+rss_kib(void)
+{
+	return rss_read(&pl_vmrss0);
 }
 
 /* Check the daemon's growth; appends to msg. */
 static void
 rss_check(long before, char *msg, size_t msgsz)
 {
-	long	after = rss_kib();
+	long	vm0 = pl_vmrss0, vm, after = rss_read(&vm);
 
 	if (before < 0 || after < 0)
 		return;
 	snprintf(msg + strlen(msg), msgsz - strlen(msg),
-	    ", VmRSS %ld -> %ld KiB (%+ld KiB)", before, after, after - before);
+	    ", RssAnon %ld -> %ld KiB (%+ld KiB), VmRSS %ld -> %ld KiB",
+	    before, after, after - before, vm0, vm);
 	if (pl_maxkib >= 0 && after - before > pl_maxkib)
 		fail("the daemon grew by %ld KiB (at most %ld)", after - before,
 		    pl_maxkib);
@@ -1389,13 +1405,44 @@ garbage_req(struct req *r, int cls)
 	}
 }
 
+/* A TCP connection sending fragments never marked last: closed. */
+static void
+garbage_chain(int i)
+{
+	struct buf	out;
+	size_t		k;
+	int		fd, ch;
+
+	if ((fd = tcp_open(5000)) == -1) {
+		fail("tcp connect: %s", strerror(errno));
+		return;
+	}
+	out.n = 0;
+	if (i % 2 == 0) {	/* many small fragments */
+		for (k = 0; k < 40; k++) {
+			put32(&out, 8);
+			putfill(&out, 8, (uint8_t)k);
+		}
+	} else {		/* a few big ones, past the record cap */
+		for (k = 0; k < 3; k++) {
+			put32(&out, 3500);
+			putfill(&out, 3500, 0);
+		}
+	}
+	(void)write_all(fd, out.b, out.n, 5000);
+	if ((ch = tcp_wait_close(fd, 5000)) != K_CLOSED)
+		fail("fragments never marked last (%s): %s", i % 2 == 0 ?
+		    "40 small" : "3 of 3500 bytes", ch == K_SILENT ?
+		    "still open after 5 s" : "data came back");
+	close(fd);
+}
+
 static int
 mode_garbage(int argc, char **argv)
 {
 	static struct req	r[PL_WIN];
 	unsigned long		count = 20000, sent = 0, cls[G_CLASSES] = { 0 };
 	unsigned		secs = 15, i;
-	struct buf		out;
 	size_t			w, k;
 	uint64_t		t0 = now_us();
 	long			rss0;
@@ -1413,6 +1460,14 @@ mode_garbage(int argc, char **argv)
 	}
 	if ((fd = udp_open()) == -1)
 		return 2;
+	/* warm-up, unmeasured: a window of each class, a chain of each */
+	for (i = 0; i < G_CLASSES; i++) {
+		for (k = 0; k < PL_WIN; k++)
+			garbage_req(&r[k], (int)i);
+		udp_batch(fd, r, PL_WIN, 3000);
+	}
+	garbage_chain(0);
+	garbage_chain(1);
 	rss0 = rss_kib();
 	while (sent < count && pl_fails < 20) {
 		w = count - sent < PL_WIN ? count - sent : PL_WIN;
@@ -1431,31 +1486,8 @@ mode_garbage(int argc, char **argv)
 
 	/* streams: fragments never marked last */
 	t0 = now_us();
-	for (i = 0; i < 20 && pl_fails < 20; i++) {
-		if ((tfd[0] = tcp_open(5000)) == -1) {
-			fail("tcp connect: %s", strerror(errno));
-			break;
-		}
-		out.n = 0;
-		if (i % 2 == 0) {	/* many small fragments */
-			for (k = 0; k < 40; k++) {
-				put32(&out, 8);
-				putfill(&out, 8, (uint8_t)k);
-			}
-		} else {		/* a few big ones, past the record cap */
-			for (k = 0; k < 3; k++) {
-				put32(&out, 3500);
-				putfill(&out, 3500, 0);
-			}
-		}
-		(void)write_all(tfd[0], out.b, out.n, 5000);
-		if ((ch = tcp_wait_close(tfd[0], 5000)) != K_CLOSED)
-			fail("fragments never marked last (%s): %s",
-			    i % 2 == 0 ? "40 small" : "3 of 3500 bytes",
-			    ch == K_SILENT ? "still open after 5 s" :
-			    "data came back");
-		close(tfd[0]);
-	}
+	for (i = 0; i < 20 && pl_fails < 20; i++)
+		garbage_chain((int)i);
 	/* a record begun and never finished: closed at the deadline */
 	for (i = 0; i < 4; i++) {
 		if ((tfd[i] = tcp_open(5000)) == -1) {
