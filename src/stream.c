@@ -488,6 +488,12 @@ conn_new(struct stream_srv *s, struct stream_lis *l, int fd,
 		s->st->max_conns_seen = s->nconns;
 	if (!s->sweep.armed)
 		loop_timer_arm(s->loop, &s->sweep, STREAM_SWEEP_MS);
+	/*
+	 * A client that connects to ask one question (rpcinfo, libtirpc's
+	 * clnt_create) has often sent it by now: answer without waiting
+	 * for the next wake-up.  Nothing there: the loop tells when.
+	 */
+	conn_read(s->loop, fd, c);
 }
 
 static void
