@@ -66,6 +66,8 @@
 #define PM_GRACE		30	/* seconds a dead service may be answered */
 #define PM_LOOKUP_RECHECK	1	/* a lookup re-checks an entry this old */
 #define PM_MMAP_THRESHOLD	(64 * 1024)	/* malloc: bigger blocks mmap'd */
+#define PM_MMAP_THRESHOLD_RUN	(4 << 20)	/* ... once started */
+#define PM_TRIM_THRESHOLD_RUN	(4 << 20)	/* heap kept free before trimming */
 
 /* Long options without a short one. */
 enum {
@@ -637,6 +639,13 @@ pm_trim(void)
 {
 	(void)malloc_trim(0);
 	(void)dl_iterate_phdr(pm_trim_object, NULL);
+	/*
+	 * From now on, reply buffers (a DUMP of 10,000 entries is 200 kB)
+	 * come from the heap and stay there for the next reply, instead
+	 * of a fresh mapping, faulted in page by page, for each one.
+	 */
+	(void)mallopt(M_MMAP_THRESHOLD, PM_MMAP_THRESHOLD_RUN);
+	(void)mallopt(M_TRIM_THRESHOLD, PM_TRIM_THRESHOLD_RUN);
 }
 
 /* Our own entries: 100000 v2, v3, v4 on every transport we serve. */
