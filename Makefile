@@ -107,11 +107,11 @@ run: deps
 # Every test: unit tests, integration tests against the real binary, then
 # the same suite again under ASan+UBSan in its own build directory.
 check: test-deps
-	$(MAKE) tests
+	$(MAKE) -j$$(nproc) tests
 	BUILD=$(BUILD) sh tests/run.sh
 ifeq ($(SANITIZE),)
 ifneq ($(CHECK_SANITIZE),no)
-	$(MAKE) tests SANITIZE=address,undefined
+	$(MAKE) -j$$(nproc) tests SANITIZE=address,undefined
 	BUILD=build-san sh tests/run.sh
 endif
 endif

@@ -5,7 +5,8 @@
 # counts once.  Integration tests are tests/integration/*.sh; each prints
 # "ok - what" or "not ok - what" lines (TAP style), each line counts once,
 # and a script that exits non-zero without saying "not ok" counts as one
-# failure.  ONLY=unit or ONLY=integration runs one half.
+# failure.  ONLY=unit or ONLY=integration runs one half; JOBS=N runs N
+# integration scripts at a time (default 3; timing-sensitive ones run alone).
 set -u
 BUILD=${BUILD:-build}
 ONLY=${ONLY:-}
@@ -40,13 +41,47 @@ if [ "$ONLY" != integration ]; then
 fi
 
 if [ "$ONLY" != unit ]; then
+	# Each script runs in namespaces of its own, so most can run side by
+	# side: they mostly wait on daemons and timeouts, not on the CPU.
+	# The ones that measure latency, rates or CPU share, or load the
+	# machine themselves, run alone afterwards.  JOBS=1 runs all in turn.
+	serial=" abuse_flood bench_smoke boot_notify policy_ratelimit valgrind_daemon fuzz_smoke "
+	par=""
+	ser=""
 	for t in tests/integration/*.sh; do
 		[ -f "$t" ] || continue
-		case "$(basename "$t")" in lib*.sh) continue ;; esac
+		name=$(basename "$t" .sh)
+		case "$name" in lib*) continue ;; esac
+		case "$serial" in
+		*" $name "*) ser="$ser $t" ;;
+		*) par="$par $t" ;;
+		esac
+	done
+	runone() {
+		t=$1
+		name=$(basename "$t" .sh)
+		start=$(date +%s)
+		timeout 600 sh "$t" >"$logdir/$name.log" 2>&1
+		echo "$? $(( $(date +%s) - start ))" >"$logdir/$name.rc"
+	}
+	jobs=${JOBS:-3}
+	set -- $par
+	while [ $# -gt 0 ]; do
+		n=0
+		while [ $# -gt 0 ] && [ "$n" -lt "$jobs" ]; do
+			runone "$1" &
+			shift
+			n=$((n + 1))
+		done
+		wait
+	done
+	for t in $ser; do
+		runone "$t"
+	done
+	for t in $par $ser; do
 		name=$(basename "$t" .sh)
 		log=$logdir/$name.log
-		timeout 600 sh "$t" >"$log" 2>&1
-		rc=$?
+		read -r rc secs <"$logdir/$name.rc"
 		p=$(grep -c '^ok - ' "$log")
 		f=$(grep -c '^not ok - ' "$log")
 		if [ "$rc" != 0 ] && [ "$f" = 0 ]; then f=1; echo "not ok - $name exited $rc" >>"$log"; fi
@@ -54,11 +89,11 @@ if [ "$ONLY" != unit ]; then
 		fail=$((fail + f))
 		if [ "$f" != 0 ]; then
 			failed="$failed $name"
-			echo "FAIL $name (log: $log)"
+			echo "FAIL $name (${secs}s, log: $log)"
 			grep -n '^not ok' "$log" | head -20 | sed 's/^/    /'
 			tail -n 20 "$log" | sed 's/^/    /'
 		else
-			echo "pass $name ($p)"
+			echo "pass $name ($p, ${secs}s)"
 		fi
 	done
 fi
