@@ -50,6 +50,15 @@ struct xdr_enc {
 	size_t	 max;		/* never grow past this */
 	int	 grow;		/* buf is malloc'd and may be realloc'd up to max */
 	int	 err;		/* sticky: a put did not fit */
+	/*
+	 * (additive) Bytes after buf[0..len) held by reference, see
+	 * xdr_put_ref(): the message is buf[0..len) then ext[0..extlen).
+	 * Only an encoder whose owner set ext_ok (and sends ext along) gets
+	 * them; the init and reset functions clear ext and extlen.
+	 */
+	int		 ext_ok;
+	const uint8_t	*ext;
+	size_t		 extlen;
 };
 
 /* A fixed buffer of cap bytes (not owned). */
@@ -71,6 +80,13 @@ void	xdr_put_fixed(struct xdr_enc *, const void *, uint32_t len);
 void	xdr_put_opaque(struct xdr_enc *, const void *, uint32_t len);
 void	xdr_put_string(struct xdr_enc *, const char *);
 void	xdr_put_stringn(struct xdr_enc *, const char *, size_t len);
+/*
+ * (additive) n bytes already encoded (a multiple of 4, e.g. a cached DUMP
+ * body) that stay valid until the reply is sent: by reference when the
+ * encoder allows it (ext_ok), else copied.  Nothing may be put after
+ * them.
+ */
+void	xdr_put_ref(struct xdr_enc *, const void *, size_t n);
 
 /* Bytes of padding after n bytes of opaque data. */
 static inline size_t

@@ -174,6 +174,9 @@ xdr_enc_init(struct xdr_enc *e, void *buf, size_t cap)
 	e->max = e->cap;
 	e->grow = 0;
 	e->err = 0;
+	e->ext_ok = 0;
+	e->ext = NULL;
+	e->extlen = 0;
 }
 
 void
@@ -185,6 +188,9 @@ xdr_enc_init_grow(struct xdr_enc *e, size_t max)
 	e->max = max;
 	e->grow = 1;
 	e->err = 0;
+	e->ext_ok = 0;
+	e->ext = NULL;
+	e->extlen = 0;
 }
 
 void
@@ -202,6 +208,28 @@ xdr_enc_reset(struct xdr_enc *e)
 {
 	e->len = 0;
 	e->err = 0;
+	e->ext = NULL;
+	e->extlen = 0;
+}
+
+void
+xdr_put_ref(struct xdr_enc *e, const void *data, size_t n)
+{
+	uint8_t	*p;
+
+	if (e->err)
+		return;
+	if (e->ext != NULL || n > e->max || e->len > e->max - n) {
+		e->err = 1;
+		return;
+	}
+	if (e->ext_ok && n > 0) {
+		e->ext = data;
+		e->extlen = n;
+		return;
+	}
+	if ((p = xdr_reserve(e, n)) != NULL && n > 0)
+		memcpy(p, data, n);
 }
 
 /* Make cap at least need (need <= max), doubling; -1 if it can't. */
@@ -241,7 +269,8 @@ xdr_reserve(struct xdr_enc *e, size_t n)
 
 	if (e->err)
 		return NULL;
-	if (n > e->max || e->len > e->max - n) {
+	/* nothing goes after bytes held by reference (xdr_put_ref) */
+	if (e->ext != NULL || n > e->max || e->len + e->extlen > e->max - n) {
 		e->err = 1;
 		return NULL;
 	}

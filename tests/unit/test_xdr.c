@@ -602,11 +602,60 @@ test_roundtrip_random(void **state)
 	}
 }
 
+/* Bytes by reference: only where the encoder's owner sends them along. */
+static void
+test_put_ref(void **state)
+{
+	static const uint8_t body[8] = { 0, 0, 0, 1, 0, 0, 0, 2 };
+	uint8_t buf[16];
+	struct xdr_enc e;
+
+	/* an ordinary encoder copies */
+	xdr_enc_init(&e, buf, sizeof(buf));
+	xdr_put_u32(&e, 7);
+	xdr_put_ref(&e, body, sizeof(body));
+	assert_false(e.err);
+	assert_int_equal(e.len, 12);
+	assert_null(e.ext);
+	assert_memory_equal(buf + 4, body, 8);
+	/* ... within its limit */
+	xdr_put_ref(&e, body, sizeof(body));
+	assert_true(e.err);
+	/* one that allows it keeps a reference, and nothing may follow */
+	xdr_enc_init(&e, buf, sizeof(buf));
+	e.ext_ok = 1;
+	xdr_put_u32(&e, 7);
+	xdr_put_ref(&e, body, sizeof(body));
+	assert_false(e.err);
+	assert_int_equal(e.len, 4);
+	assert_ptr_equal(e.ext, body);
+	assert_int_equal(e.extlen, 8);
+	xdr_put_u32(&e, 8);
+	assert_true(e.err);
+	/* reset forgets it */
+	xdr_enc_reset(&e);
+	assert_null(e.ext);
+	assert_int_equal(e.extlen, 0);
+	assert_false(e.err);
+	/* the limit counts the reference too */
+	xdr_put_u32(&e, 7);
+	xdr_put_u32(&e, 7);
+	xdr_put_ref(&e, body, sizeof(body));
+	assert_false(e.err);
+	xdr_enc_reset(&e);
+	xdr_put_u32(&e, 7);
+	xdr_put_u32(&e, 7);
+	xdr_put_u32(&e, 7);
+	xdr_put_ref(&e, body, sizeof(body));
+	assert_true(e.err);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_decode_vectors),
+		cmocka_unit_test(test_put_ref),
 		cmocka_unit_test(test_pad),
 		cmocka_unit_test(test_dec_null),
 		cmocka_unit_test(test_enc_fixed_sticky),
