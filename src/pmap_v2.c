@@ -143,7 +143,6 @@ v2_dump(struct pm_ctx *ctx, const struct rpc_call *call, struct xdr_dec *d,
 	const struct table_entry *te;
 	const struct table_cache *tc;
 	enum netid_kind	 k;
-	uint8_t		*p;
 	size_t		 start;
 	int		 port;
 
@@ -153,8 +152,8 @@ v2_dump(struct pm_ctx *ctx, const struct rpc_call *call, struct xdr_dec *d,
 	/* the body depends on the table alone: encoded once per change */
 	if (!empty && (tc = table_cache_get(ctx->table,
 	    TABLE_CACHE_DUMP_V2)) != NULL) {
-		if ((p = xdr_reserve(e, tc->len)) != NULL)
-			memcpy(p, tc->buf, tc->len);
+		/* by reference over a stream: no copy of a big body */
+		xdr_put_ref(e, tc->buf, tc->len);
 		return PROC_REPLIED;
 	}
 	start = e->len;

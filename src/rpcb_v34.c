@@ -137,7 +137,6 @@ v34_dump(struct pm_ctx *ctx, const struct rpc_call *call, struct xdr_dec *d,
 	const struct table_entry *te;
 	const struct table_cache *tc;
 	char	owner[V34_OWNER_SZ];
-	uint8_t	*p;
 	size_t	 start;
 
 	if (d->left != 0)
@@ -146,8 +145,8 @@ v34_dump(struct pm_ctx *ctx, const struct rpc_call *call, struct xdr_dec *d,
 	/* the same for every caller and for v3 and v4: encoded once a change */
 	if (!empty && (tc = table_cache_get(ctx->table,
 	    TABLE_CACHE_DUMP_V34)) != NULL) {
-		if ((p = xdr_reserve(e, tc->len)) != NULL)
-			memcpy(p, tc->buf, tc->len);
+		/* by reference over a stream: no copy of a big body */
+		xdr_put_ref(e, tc->buf, tc->len);
 		return PROC_REPLIED;
 	}
 	start = e->len;

@@ -44,7 +44,9 @@ struct conn {
 	struct rm_reader	 rm;
 	uint8_t			 hdr[4];	/* record mark of the pending reply */
 	uint8_t			*out;		/* pending reply body */
-	size_t			 outlen, off;	/* off counts hdr + out */
+	size_t			 outlen, off;	/* off counts hdr + out + ext */
+	const uint8_t		*ext;		/* ... its tail held by reference */
+	size_t			 extlen;	/*     (only until conn_reply returns) */
 	uint8_t			*in;		/* read but not yet fed */
 	size_t			 inlen;
 	uint64_t		 last;		/* ms of the last progress */
@@ -193,20 +195,29 @@ conn_warn(struct conn *c, const char *what)
 static int
 conn_flush(struct conn *c)
 {
-	struct iovec	iov[2];
-	int		n = 0;
+	struct iovec	iov[3];
+	size_t		off, total = 4 + c->outlen + c->extlen;
+	int		n;
 	ssize_t		w;
 
-	while (c->off < 4 + c->outlen) {
+	while (c->off < total) {
+		/* the header, the body, its tail: past what is written */
 		n = 0;
-		if (c->off < 4) {
-			iov[n].iov_base = c->hdr + c->off;
-			iov[n++].iov_len = 4 - c->off;
-			iov[n].iov_base = c->out;
-			iov[n++].iov_len = c->outlen;
-		} else {
-			iov[n].iov_base = c->out + (c->off - 4);
-			iov[n++].iov_len = c->outlen - (c->off - 4);
+		off = c->off;
+		if (off < 4) {
+			iov[n].iov_base = c->hdr + off;
+			iov[n++].iov_len = 4 - off;
+			off = 4;
+		}
+		if (off < 4 + c->outlen) {
+			iov[n].iov_base = c->out + (off - 4);
+			iov[n++].iov_len = c->outlen - (off - 4);
+			off = 4 + c->outlen;
+		}
+		if (c->extlen > 0) {
+			iov[n].iov_base = (void *)(uintptr_t)(c->ext +
+			    (off - 4 - c->outlen));
+			iov[n++].iov_len = c->extlen - (off - 4 - c->outlen);
 		}
 		if ((w = writev(c->fd, iov, n)) == -1) {
 			if (errno == EINTR)
@@ -227,16 +238,43 @@ static int
 conn_reply(struct conn *c)
 {
 	struct stream_srv	*s = c->srv;
+	uint8_t			*own;
 	int			 r;
 
-	rm_put_header(c->hdr, (uint32_t)s->enc.len, 1);
+	rm_put_header(c->hdr, (uint32_t)(s->enc.len + s->enc.extlen), 1);
 	c->out = s->enc.buf;
 	c->outlen = s->enc.len;
+	c->ext = s->enc.ext;
+	c->extlen = s->enc.extlen;
 	c->off = 0;
 	r = conn_flush(c);
+	if (r == 0 && c->extlen > 0) {
+		/*
+		 * The tail is only lent (a cached DUMP body, good until the
+		 * table changes): what is left of the reply becomes ours.
+		 */
+		if ((own = malloc(c->outlen + c->extlen)) == NULL) {
+			c->out = NULL;
+			c->outlen = c->extlen = 0;
+			conn_close(c);
+			return -1;
+		}
+		memcpy(own, c->out, c->outlen);
+		memcpy(own + c->outlen, c->ext, c->extlen);
+		c->out = own;
+		c->outlen += c->extlen;
+		c->ext = NULL;
+		c->extlen = 0;
+		loop_want_read(s->loop, c->fd, 0);
+		loop_want_write(s->loop, c->fd, 1);
+		return 0;
+	}
+	c->ext = NULL;
+	c->extlen = 0;
 	if (r == 0) {
 		/* the connection keeps the buffer; the encoder starts anew */
 		xdr_enc_init_grow(&s->enc, PM_REPLY_MAX);
+		s->enc.ext_ok = 1;
 		loop_want_read(s->loop, c->fd, 0);
 		loop_want_write(s->loop, c->fd, 1);
 		return 0;
@@ -250,6 +288,7 @@ conn_reply(struct conn *c)
 	if (s->enc.cap > STREAM_KEEP_ENC) {
 		xdr_enc_free(&s->enc);
 		xdr_enc_init_grow(&s->enc, PM_REPLY_MAX);
+		s->enc.ext_ok = 1;
 	}
 	return r;
 }
@@ -283,7 +322,7 @@ conn_feed(struct conn *c, const uint8_t *p, size_t n)
 		r = s->handler(s->arg, &c->caller, c->rm.rec, c->rm.len, &s->enc);
 		rm_next(&c->rm);
 		c->rec_start = 0;
-		if (r == 1 && !s->enc.err && s->enc.len > 0) {
+		if (r == 1 && !s->enc.err && s->enc.len + s->enc.extlen > 0) {
 			if ((r = conn_reply(c)) == -1)
 				return -1;
 			if (r == 0 && n > 0) {
@@ -578,6 +617,7 @@ stream_new(struct loop *loop, const struct stream_cfg *cfg,
 	s->rl_accept = rl_accept;
 	s->rl_conn = rl_conn;
 	xdr_enc_init_grow(&s->enc, PM_REPLY_MAX);
+	s->enc.ext_ok = 1;	/* conn_reply sends a tail held by reference */
 	loop_timer_init(&s->sweep, stream_sweep, s);
 	loop_timer_init(&s->resume, stream_resume, s);
 	return s;

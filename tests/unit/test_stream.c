@@ -45,6 +45,8 @@ struct fx {
  * The fake handler: "NONE..." gets no reply, "BIG!..." a BIG_REPLY-byte
  * pattern, anything else is echoed back.
  */
+static uint8_t	fx_ref[BIG_REPLY];	/* the tail "REF!" lends */
+
 static int
 handler(void *arg, const struct caller *c, const uint8_t *req, size_t len,
     struct xdr_enc *reply)
@@ -57,6 +59,14 @@ handler(void *arg, const struct caller *c, const uint8_t *req, size_t len,
 	fx->last = *c;
 	if (len >= 4 && memcmp(req, "NONE", 4) == 0)
 		return 0;
+	if (len >= 4 && memcmp(req, "REF!", 4) == 0) {
+		/* a head, then a big tail lent by reference (a cached DUMP) */
+		for (i = 0; i < BIG_REPLY; i++)
+			fx_ref[i] = (uint8_t)(i * 5);
+		xdr_put_u32(reply, 0x52454621);
+		xdr_put_ref(reply, fx_ref, BIG_REPLY);
+		return 1;
+	}
 	if (len >= 4 && memcmp(req, "BIG!", 4) == 0) {
 		if ((p = xdr_reserve(reply, BIG_REPLY)) == NULL)
 			return 0;
@@ -274,6 +284,43 @@ expect_closed(struct fx *fx, int fd)
 	close(fd);
 }
 
+/*
+ * A reply whose tail is lent by reference and does not fit the socket:
+ * the tail is copied before the handler's data can change (here: is
+ * scribbled over), and the client gets the bytes as they were.
+ */
+static void
+test_ref_reply_backpressure(void **state)
+{
+	struct fx	*fx = *state;
+	uint8_t		 out[64], *in;
+	size_t		 n = 0, got, i;
+	int		 fd, eof, bad = 0;
+
+	in = malloc(BIG_REPLY + 64);
+	assert_non_null(in);
+	fd = client(fx);
+	n += put_rec(out + n, "REF!", 4);
+	n += put_rec(out + n, "next", 4);
+	assert_int_equal(write(fd, out, n), (ssize_t)n);
+	spin(fx, 20);
+	assert_int_equal(fx->calls, 1);
+	memset(fx_ref, 0xee, sizeof(fx_ref));
+	got = drain(fx, fd, in, BIG_REPLY + 64, BIG_REPLY + 16, &eof);
+	assert_false(eof);
+	assert_int_equal(got, BIG_REPLY + 16);
+	/* one record: the 4-byte head and the tail */
+	assert_int_equal((in[0] & 0x7f) << 24 | in[1] << 16 | in[2] << 8 | in[3],
+	    BIG_REPLY + 4);
+	assert_memory_equal(in + 4, "REF!", 4);
+	for (i = 0; i < BIG_REPLY; i++)
+		bad += in[8 + i] != (uint8_t)(i * 5);
+	assert_int_equal(bad, 0);
+	assert_memory_equal(in + 8 + BIG_REPLY, "\x80\0\0\x04next", 8);
+	free(in);
+	close(fd);
+}
+
 static void
 test_record_too_big(void **state)
 {
@@ -480,6 +527,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_fragments_and_bytes, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_big_reply_backpressure,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ref_reply_backpressure,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record_too_big, setup,
 		    teardown),
