@@ -59,7 +59,8 @@ loop_clock(struct loop *l)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	l->now = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-	l->wall = time(NULL);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	l->wall = ts.tv_sec;
 }
 
 struct loop *
