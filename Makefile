@@ -3,6 +3,7 @@
 #   make            build the daemon and the clients into $(BUILD)/
 #   make run        install build dependencies, build, run portmap -f on port 111
 #   make check      install test dependencies, build, run every test
+#   make check-valgrind  some integration scripts with the daemon under valgrind
 #   make install    PREFIX, DESTDIR, SBINDIR, MANDIR, SYSTEMDUNITDIR, SYSCONFDIR,
 #                   INITDIR, SYSUSERSDIR, FORCE=1 (see scripts/install.sh)
 #   SANITIZE=address,undefined   build (in its own directory) with sanitizers
@@ -50,7 +51,7 @@ UNIT_BINS	 = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 PROG_SRCS	 = $(wildcard tests/progs/*.c)
 PROG_BINS	 = $(PROG_SRCS:tests/progs/%.c=$(BUILD)/tests/progs/%)
 
-.PHONY: all run check check-unit check-integration deps test-deps install uninstall \
+.PHONY: all run check check-unit check-integration check-valgrind deps test-deps install uninstall \
 	clean bench fuzz fuzz-build tests
 
 all: $(BINS)
@@ -104,12 +105,21 @@ run: deps
 	$(MAKE) all
 	./$(BUILD)/portmap -f
 
-# Every test: unit tests, integration tests against the real binary, then
-# the same suite again under ASan+UBSan in its own build directory.
+# Integration scripts run again with the daemon under valgrind (memcheck:
+# no error, no definite leak; valgrind_daemon.sh does so in every run).
+VALGRIND_SCRIPTS = tirpc tirpc_table tirpc_options debian_rpcinfo \
+		   policy_access rpcinfo_hostile state_restore state_signals
+
+# Every test: unit tests, integration tests against the real binary, some
+# of them again with the daemon under valgrind, then the whole suite again
+# under ASan+UBSan in its own build directory.
 check: test-deps
 	$(MAKE) -j$$(nproc) tests
 	BUILD=$(BUILD) sh tests/run.sh
 ifeq ($(SANITIZE),)
+ifneq ($(CHECK_VALGRIND),no)
+	$(MAKE) check-valgrind
+endif
 ifneq ($(CHECK_SANITIZE),no)
 	$(MAKE) -j$$(nproc) tests SANITIZE=address,undefined
 	BUILD=build-san sh tests/run.sh
@@ -121,6 +131,11 @@ check-unit: tests
 
 check-integration: tests
 	BUILD=$(BUILD) ONLY=integration sh tests/run.sh
+
+check-valgrind: tests
+	BUILD=$(BUILD) ONLY=integration PMAP_VALGRIND=1 \
+	    SCRIPTS="$(VALGRIND_SCRIPTS)" LOGDIR=$(BUILD)/test-logs-valgrind \
+	    sh tests/run.sh
 
 # install/uninstall: scripts/install.sh (it says what goes where, and how
 # an existing rpcbind alias portmap.service is handled; FORCE=1 replaces it).

@@ -7,6 +7,8 @@
 # and a script that exits non-zero without saying "not ok" counts as one
 # failure.  ONLY=unit or ONLY=integration runs one half; JOBS=N runs N
 # integration scripts at a time (default 3; timing-sensitive ones run alone).
+# SCRIPTS="tirpc state_restore" runs only those integration scripts, and
+# LOGDIR puts the logs elsewhere than $BUILD/test-logs.
 set -u
 BUILD=${BUILD:-build}
 ONLY=${ONLY:-}
@@ -14,7 +16,7 @@ export BUILD
 pass=0
 fail=0
 failed=""
-logdir=$BUILD/test-logs
+logdir=${LOGDIR:-$BUILD/test-logs}
 mkdir -p "$logdir"
 
 if [ "$ONLY" != integration ]; then
@@ -48,8 +50,20 @@ if [ "$ONLY" != unit ]; then
 	serial=" abuse_flood bench_smoke boot_notify policy_ratelimit valgrind_daemon fuzz_smoke "
 	par=""
 	ser=""
-	for t in tests/integration/*.sh; do
-		[ -f "$t" ] || continue
+	list=""
+	for n in ${SCRIPTS:-}; do
+		list="$list tests/integration/$n.sh"
+	done
+	[ -n "$list" ] || list=$(echo tests/integration/*.sh)
+	for t in $list; do
+		if [ ! -f "$t" ]; then
+			if [ -n "${SCRIPTS:-}" ]; then
+				echo "FAIL no $t"
+				fail=$((fail + 1))
+				failed="$failed $t"
+			fi
+			continue
+		fi
 		name=$(basename "$t" .sh)
 		case "$name" in lib*) continue ;; esac
 		case "$serial" in
