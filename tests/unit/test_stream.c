@@ -336,6 +336,32 @@ test_record_too_big(void **state)
 	assert_int_equal(fx->calls, 0);
 }
 
+/* A smaller record cap (--max-record): up to it served, past it closed. */
+static void
+test_record_cap_option(void **state)
+{
+	struct fx		*fx = *state;
+	struct stream_cfg	 cfg = { 2, 1500, 300, 4, 400 };
+	uint8_t			 out[512], in[512], body[401];
+	size_t			 n;
+	int			 fd, eof;
+
+	stream_free(fx->s);
+	fx->s = stream_new(fx->l, &cfg, handler, fx, &fx->st);
+	assert_non_null(fx->s);
+	assert_int_equal(stream_add(fx->s, &fx->li), 0);
+	memset(body, 'r', sizeof(body));
+	fd = client(fx);
+	n = put_rec(out, (const char *)body, 400);
+	assert_int_equal(write(fd, out, n), (ssize_t)n);
+	assert_int_equal(drain(fx, fd, in, sizeof(in), 404, &eof), 404);
+	n = put_rec(out, (const char *)body, 401);
+	assert_int_equal(write(fd, out, n), (ssize_t)n);
+	expect_closed(fx, fd);
+	assert_int_equal(fx->st.toobig, 1);
+	assert_int_equal(fx->calls, 1);
+}
+
 static void
 test_too_many_fragments(void **state)
 {
@@ -533,6 +559,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_record_too_big, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_too_many_fragments, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_record_cap_option, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_connection_cap, setup,
 		    teardown),
