@@ -62,6 +62,18 @@ int		 state_record_set(struct state *, const struct table_entry *);
 int		 state_record_unset(struct state *, uint32_t prog, uint32_t vers,
 		    const char *netid);
 
+/*
+ * (additive) Hold the records of changes in memory (at most 64, then they
+ * are written) until state_flush(), so that the changes of a batch of
+ * requests cost one write().  The caller flushes before it answers any
+ * of them: a client hears of a change only once it is in the file.  Off
+ * (the default): each change is written at once.  Turning it off
+ * flushes.
+ */
+void		 state_defer(struct state *, int on);
+/* Write what is held.  0, or -1 (the next change then rewrites the file). */
+int		 state_flush(struct state *);
+
 /* Rewrite the file as a snapshot of the table now.  0 or -1 with errno. */
 int		 state_compact(struct state *);
 

@@ -78,6 +78,10 @@ struct state {
 	uint32_t	 seq;
 	int		 broken;	/* a write failed: rewrite on next change */
 	int		 loading;
+	/* state_defer(): records held until state_flush() */
+	int		 defer;
+	uint8_t		*pend;		/* ST_CHUNK records */
+	unsigned	 npend;
 	uint64_t	 compactions, write_errors;
 };
 
@@ -383,6 +387,7 @@ st_snapshot(struct state *st, const struct table_entry *skip)
 	st->nrec = nrec;
 	st->size = (off_t)(nrec * ST_REC);
 	st->seq = seq;
+	st->npend = 0;		/* the snapshot holds what they said */
 	st->compactions++;
 	if (st->broken)
 		st_warn(st, "state file %s/%s written again", st->dir, ST_FILE);
@@ -408,6 +413,31 @@ st_failed(struct state *st, const char *what)
 	st->broken = 1;
 }
 
+/* Write the held records in one write(); see st_append. */
+static int
+st_flush(struct state *st)
+{
+	int saved;
+
+	if (st->npend == 0)
+		return 0;
+	if (st_writeall(st->fd, st->pend, (size_t)st->npend * ST_REC) == 0) {
+		st->nrec += st->npend;
+		st->size += (off_t)st->npend * ST_REC;
+		st->seq += st->npend;
+		st->npend = 0;
+		return 0;
+	}
+	/* never leave part of a record behind: later appends would be misaligned */
+	saved = errno;
+	(void)ftruncate(st->fd, st->size);
+	st->npend = 0;
+	errno = saved;
+	st_failed(st, "append to");
+	errno = saved;
+	return -1;
+}
+
 static int
 st_append(struct state *st, const uint8_t *rec, const struct table_entry *skip)
 {
@@ -419,6 +449,13 @@ st_append(struct state *st, const uint8_t *rec, const struct table_entry *skip)
 			return 0;
 		st_failed(st, "rewrite");
 		return -1;
+	}
+	if (st->defer && (st->pend != NULL ||
+	    (st->pend = malloc(ST_CHUNK * ST_REC)) != NULL)) {
+		memcpy(st->pend + (size_t)st->npend * ST_REC, rec, ST_REC);
+		if (++st->npend == ST_CHUNK)
+			return st_flush(st);
+		return 0;
 	}
 	do
 		n = write(st->fd, rec, ST_REC);
@@ -445,7 +482,8 @@ st_maybe_compact(struct state *st)
 {
 	uint64_t live = st->table != NULL ? table_count(st->table) : 0;
 
-	if (st->nrec <= ST_MIN_COMPACT || st->nrec <= 4 * live + 4)
+	if (st->nrec + st->npend <= ST_MIN_COMPACT ||
+	    st->nrec + st->npend <= 4 * live + 4)
 		return;
 	if (st_snapshot(st, NULL) == -1)
 		st_failed(st, "compact");
@@ -458,8 +496,8 @@ state_record_set(struct state *st, const struct table_entry *e)
 
 	if (st == NULL || e == NULL || (e->flags & TE_BUILTIN))
 		return 0;
-	st_encode(rec, ST_T_SET, st->seq, e->prog, e->vers, e->owner, e->pid,
-	    e->flags, e->netid, e->uaddr);
+	st_encode(rec, ST_T_SET, st->seq + st->npend, e->prog, e->vers,
+	    e->owner, e->pid, e->flags, e->netid, e->uaddr);
 	if (st_append(st, rec, NULL) == -1)
 		return -1;
 	st_maybe_compact(st);
@@ -476,7 +514,8 @@ st_record_unset(struct state *st, uint32_t prog, uint32_t vers,
 		errno = EINVAL;
 		return -1;
 	}
-	st_encode(rec, ST_T_UNSET, st->seq, prog, vers, 0, 0, 0, netid, NULL);
+	st_encode(rec, ST_T_UNSET, st->seq + st->npend, prog, vers, 0, 0, 0,
+	    netid, NULL);
 	return st_append(st, rec, skip);
 }
 
@@ -747,11 +786,35 @@ state_close(struct state *st)
 		return;
 	if (st->table != NULL)
 		table_set_observer(st->table, NULL, NULL);
+	(void)state_flush(st);
 	if (st->fd != -1)
 		close(st->fd);
 	close(st->dirfd);	/* releases the lock */
+	free(st->pend);
 	free(st->dir);
 	free(st);
+}
+
+void
+state_defer(struct state *st, int on)
+{
+	if (st == NULL)
+		return;
+	if (!on)
+		(void)state_flush(st);
+	st->defer = on;
+}
+
+int
+state_flush(struct state *st)
+{
+	if (st == NULL || st->npend == 0)
+		return 0;
+	if (st->fd == -1 || st->broken) {
+		st->npend = 0;		/* the next change rewrites it all */
+		return -1;
+	}
+	return st_flush(st);
 }
 
 void

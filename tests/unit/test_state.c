@@ -276,6 +276,61 @@ test_roundtrip(void **unused)
 	ff_rmtree(dir);
 }
 
+/*
+ * Deferred records: a batch of changes is one write, at state_flush();
+ * nothing is in the file before it, everything after; compaction and
+ * close take the held ones along.
+ */
+static void
+test_deferred(void **unused)
+{
+	char *dir = ff_mktemp("state");
+	struct table *t = table_new(0, 0), *t2;
+	struct state *st = open_ok(dir);
+	struct state_info si;
+	struct msgs ms = { 0 };
+	uint32_t i;
+	off_t before;
+
+	assert_int_equal(state_load(st, t, collect, &ms), 0);
+	state_defer(st, 1);
+	before = file_size(path_in(dir, "state"));
+	fill(t, 600000, 10);
+	assert_int_equal(table_unset(t, 600003, 4, NULL, OWNER_SUPERUSER), 1);
+	assert_int_equal(file_size(path_in(dir, "state")), before);
+	assert_int_equal(state_flush(st), 0);
+	assert_int_equal(file_size(path_in(dir, "state")), before + 11 * REC);
+	assert_int_equal(state_flush(st), 0);
+	assert_int_equal(file_size(path_in(dir, "state")), before + 11 * REC);
+	/* more than a chunk held: written as it fills */
+	fill(t, 610000, 100);
+	assert_true(file_size(path_in(dir, "state")) >= before + 75 * REC);
+	assert_int_equal(state_flush(st), 0);
+	assert_int_equal(file_size(path_in(dir, "state")), before + 111 * REC);
+	/* churn held and compacted: the file still says the table */
+	for (i = 0; i < 2000; i++) {
+		assert_int_equal(table_set(t, 7, 1, "tcp", "127.0.0.1.1.1", 0,
+		    0, 0), TABLE_ADDED);
+		assert_int_equal(table_unset(t, 7, 1, "tcp", 0), 1);
+	}
+	state_info(st, &si);
+	assert_true(si.compactions >= 2);
+	assert_int_equal(si.write_errors, 0);
+	/* some held at close: written by it */
+	fill(t, 620000, 5);
+	state_close(st);
+	t2 = table_new(0, 0);
+	st = open_ok(dir);
+	assert_int_equal(state_load(st, t2, collect, &ms),
+	    (int)table_count(t));
+	assert_int_equal(ms.n, 0);
+	assert_same(t, t2);
+	state_close(st);
+	table_free(t2);
+	table_free(t);
+	ff_rmtree(dir);
+}
+
 /* kill -9 while registering: every recorded change is there */
 static void
 test_sigkill(void **unused)
@@ -622,6 +677,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_deferred),
 		cmocka_unit_test(test_sigkill),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_corrupt_middle),
