@@ -97,6 +97,13 @@ struct udp_srv	*udp_new(struct loop *, srv_handler_fn, void *arg,
 int		 udp_add(struct udp_srv *, const struct listener *);	/* 0/-1 */
 void		 udp_free(struct udp_srv *);
 /*
+ * (additive) Called before the replies of a batch go out, and at the end
+ * of every batch: what must be done before a client hears back (the
+ * state journal written).  NULL: nothing.
+ */
+typedef void	(*srv_presend_fn)(void *arg);
+void		 udp_set_presend(struct udp_srv *, srv_presend_fn, void *arg);
+/*
  * Replies sent later (additive, for forwarding): where a request arrived,
  * the listener and the local address it was sent to.  Plain data: a copy
  * can be kept until the answer is ready.

@@ -60,6 +60,8 @@ struct udp_srv {
 	struct iovec		 siov[UDP_BATCH];
 	union udp_ctl		 sctls[UDP_BATCH];
 	struct caller		 caller;
+	srv_presend_fn		 presend;	/* before replies go out */
+	void			*presend_arg;
 	/* the request being handled, for udp_origin() */
 	const struct udp_sock	*cur_sock;
 	const struct msghdr	*cur_msg;
@@ -239,6 +241,8 @@ udp_flush(struct udp_srv *u, int fd)
 	unsigned	 i = 0;
 	int		 n;
 
+	if (u->presend != NULL)
+		u->presend(u->presend_arg);
 	while (i < u->nout) {
 		n = sendmmsg(fd, u->smsgs + i, u->nout - i,
 		    MSG_DONTWAIT | MSG_NOSIGNAL);
@@ -383,6 +387,15 @@ udp_read(struct loop *loop, int fd, void *arg)
 	}
 	if (u->nout > 0)
 		udp_flush(u, fd);
+	else if (u->presend != NULL)
+		u->presend(u->presend_arg);
+}
+
+void
+udp_set_presend(struct udp_srv *u, srv_presend_fn fn, void *arg)
+{
+	u->presend = fn;
+	u->presend_arg = arg;
 }
 
 int
