@@ -195,6 +195,7 @@ static void
 pm_reap_done(void)
 {
 	(void)reap_scan_tables(pm.reap, pm.table, pm_mono(), pm_reaped, NULL);
+	(void)state_flush(pm.state);	/* removals: journaled now */
 }
 
 /* A chunk of the socket tables is ready (reap.h). */
@@ -231,6 +232,7 @@ pm_reap_begin(void)
 	}
 	/* cannot watch it: read to the end at once */
 	(void)reap_scan(pm.reap, pm.table, pm_mono(), pm_reaped, NULL);
+	(void)state_flush(pm.state);
 }
 
 static void
@@ -444,6 +446,13 @@ pm_log_call(const struct caller *c, const uint8_t *req, size_t len, int r,
 		    xprt_netid(c->xprt), a, w[0], w[3], w[4], w[5], len, res);
 }
 
+/* Before the replies of a batch of datagrams go out (transport.h). */
+static void
+pm_presend(void *arg)
+{
+	(void)state_flush(pm.state);
+}
+
 /* Every transport's requests come here. */
 static int
 pm_handle(void *arg, const struct caller *c, const uint8_t *req, size_t len,
@@ -470,6 +479,12 @@ pm_handle(void *arg, const struct caller *c, const uint8_t *req, size_t len,
 	r = dispatch(&pm.ctx, c, req, len, reply);
 	if (pm.ctx.changed)
 		state_changed();
+	/*
+	 * The journal before the reply: a stream's goes out as soon as we
+	 * return; a datagram's with its batch, after pm_presend().
+	 */
+	if (!xprt_is_dgram(c->xprt))
+		(void)state_flush(pm.state);
 	if (r == 1)
 		pm.replies++;
 	if (pm.log_calls)
@@ -1198,6 +1213,11 @@ main(int argc, char *argv[])
 	pm_drop(user, chroot_dir);
 	/* as the daemon's user, who owns the directory now */
 	pm_state_start();
+	/* the changes of a batch of datagrams: one write before the replies */
+	if (pm.state != NULL && !pm.no_state) {
+		state_defer(pm.state, 1);
+		udp_set_presend(pm.udp, pm_presend, NULL);
+	}
 
 	if (notify_enabled()) {
 		loop_timer_init(&pm.status_timer, pm_status, NULL);
