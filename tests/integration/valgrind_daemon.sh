@@ -33,7 +33,8 @@ need_progs
 # Calls are slow under valgrind: a longer RPC timeout for the client.
 STEP_TIMEOUT=40
 TC_ENV="$TC_ENV TC_TIMEOUT=20"
-start_daemon -r -c 8 --record-timeout 2 || done_testing
+start_daemon -r -c 8 --record-timeout 2 --idle-timeout 3 --max-fragments 8 ||
+    done_testing
 start_server s1 -m create || done_testing
 PROG=536871065
 PROG2=536871064
@@ -109,8 +110,8 @@ capture "$BUILD/rpcinfo" -T tcp 127.0.0.1 100000 4
 expect "our rpcinfo -T tcp 127.0.0.1 100000 4" 'ready and waiting'
 
 # ---- streams: fragments, caps, deadlines, eviction ----
-capture $TC_ENV "$PMLOAD" -p 111 streams -T 20
-expect "fragments, an oversized record, a half-sent record, eviction" \
+capture $TC_ENV "$PMLOAD" -p 111 streams -T 20 -I 3 -F 8
+expect "fragments, an oversized record, too many fragments (--max-fragments 8), a half-sent record (--record-timeout 2), a silent connection (--idle-timeout 3)" \
     '^streams ok'
 capture $TC_ENV "$PMLOAD" -p 111 flood -H 40 -S 8 -R 100 -u 20 -w 5000 -t 5 -W 20000 -d 60
 expect "40 held and 8 stalled connections over a cap of 8: UDP and TCP answered" \

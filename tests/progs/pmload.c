@@ -33,9 +33,12 @@
  * getaddr [-n count]
  *	GETADDR (v3, v4) and GETPORT (v2) for count distinct unregistered
  *	programs over UDP: each answered "not found".
- * streams [-T seconds]
+ * streams [-T seconds] [-I seconds] [-F frags]
  *	record marking: a call in three fragments, pipelined calls, an
- *	oversized record, too many fragments, a stalled record.
+ *	oversized record and frags+1 fragments (16+1) closed at once (within
+ *	a second), a stalled record closed within -T s (15); with -I,
+ *	a silent connection is closed after about that long (not a second
+ *	sooner, at most two later).
  *
  * -m pid: the daemon's RssAnon (heap, stack: what requests could grow)
  * is read before (after a warm-up) and after; with -M, a growth of more
@@ -1609,16 +1612,21 @@ mode_streams(int argc, char **argv)
 	struct buf	b, out;
 	struct rep	rp;
 	uint8_t		in[1024];
-	unsigned	secs = 15;
-	uint64_t	end;
+	unsigned	secs = 15, idle = 0, frags = 16;
+	uint64_t	end, t0;
 	long		len;
 	size_t		k;
 	int		ch, fd, i;
 
-	while ((ch = getopt(argc, argv, "T:")) != -1) {
-		if (ch != 'T')
+	while ((ch = getopt(argc, argv, "T:I:F:")) != -1) {
+		if (ch == 'T')
+			secs = (unsigned)atoi(optarg);
+		else if (ch == 'F')
+			frags = (unsigned)atoi(optarg);
+		else if (ch == 'I')
+			idle = (unsigned)atoi(optarg);
+		else
 			return 2;
-		secs = (unsigned)atoi(optarg);
 	}
 	/* a GETPORT in three fragments, each written on its own */
 	getport_call(&b, PL_PROG, 6);
@@ -1660,14 +1668,14 @@ mode_streams(int argc, char **argv)
 			put32(&out, 0x80000000u | 9001);
 			putfill(&out, 64, 0);
 		} else
-			for (k = 0; k < 40; k++) {
+			for (k = 0; k <= frags; k++) {
 				put32(&out, 4);
 				putfill(&out, 4, 0);
 			}
 		(void)write_all(fd, out.b, out.n, 5000);
-		if (tcp_wait_close(fd, 10000) != K_CLOSED)
-			fail("%s: not closed", i == 0 ? "a 9001-byte record" :
-			    "40 fragments");
+		if (tcp_wait_close(fd, 1000) != K_CLOSED)
+			fail("%s: not closed within a second", i == 0 ?
+			    "a 9001-byte record" : "one fragment too many");
 		close(fd);
 	}
 	/* half a record: closed at the deadline */
@@ -1677,6 +1685,19 @@ mode_streams(int argc, char **argv)
 	if (tcp_wait_close(fd, (int)secs * 1000) != K_CLOSED)
 		fail("a half-sent record: not closed within %u s", secs);
 	close(fd);
+	/* a silent connection: closed at the idle timeout */
+	if (idle > 0) {
+		if ((fd = tcp_open(5000)) == -1)
+			return printf("streams FAIL: connect\n"), 1;
+		t0 = now_us();
+		if (tcp_wait_close(fd, (int)(idle + 2) * 1000) != K_CLOSED)
+			fail("a silent connection: not closed within %u s",
+			    idle + 2);
+		else if (now_us() - t0 < (uint64_t)(idle - 1) * 1000000)
+			fail("a silent connection: closed after %.1f s, before "
+			    "%u s", (now_us() - t0) / 1e6, idle);
+		close(fd);
+	}
 	if (pl_fails == 0) {
 		printf("streams ok: fragments, pipelining, oversized record, "
 		    "fragment cap, record deadline\n");
