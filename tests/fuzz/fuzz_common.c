@@ -266,7 +266,10 @@ fz_fwd(void *arg, const struct caller *c, const struct fwd_request *fr)
 	    (uint32_t)env->req[1] << 16 | (uint32_t)env->req[2] << 8 |
 	    env->req[3]))
 		fz_fail("forward xid is not the request's");
-	return env->fwd_fail ? -1 : 0;
+	/* failing: a full relay (-1), or the shell's own deny list (-2) */
+	if (env->fwd_fail)
+		return (fr->pproc & 1) ? -2 : -1;
+	return 0;
 }
 
 /*
@@ -390,6 +393,7 @@ fz_setup(struct fz_env *env, uint8_t sel, uint8_t sel2, int stream)
 	env->cfg.forwarding = (sel & FZ_F_FORWARD) != 0;
 	env->cfg.port = PMAP_PORT;
 	env->fwd_fail = (sel & FZ_F_FWDFAIL) != 0;
+	env->amp_ok = (sel2 & FZ_F2_AMP) != 0;
 	env->ctx.table = env->table;
 	env->ctx.stats = env->stats;
 	env->ctx.ifs = &fz_ifs;
@@ -491,6 +495,23 @@ fz_more(struct xdr_dec *d, const char *what)
 	return b;
 }
 
+/* Entries the v2 view shows: netid udp or tcp, with a port. */
+static size_t
+fz_v2_count(struct fz_env *env)
+{
+	const struct table_entry *te;
+	size_t		n = 0;
+	int		k;
+
+	for (te = table_first(env->table); te != NULL; te = table_next(te)) {
+		k = netid_kind(te->netid);
+		if ((k == NETID_UDP || k == NETID_TCP) &&
+		    uaddr_port(te->uaddr) >= 0)
+			n++;
+	}
+	return n;
+}
+
 /* The results of a successful call, decoded the way a client would. */
 static void
 fz_check_results(struct fz_env *env, const struct caller *c,
@@ -519,6 +540,7 @@ fz_check_results(struct fz_env *env, const struct caller *c,
 			break;
 		case PMAPPROC_DUMP:
 			while (fz_more(d, "v2 DUMP")) {
+				count++;
 				if (c->restricted)
 					fz_fail("v2 DUMP to a restricted caller");
 				(void)fz_u32(d, "v2 DUMP prog");
@@ -529,6 +551,9 @@ fz_check_results(struct fz_env *env, const struct caller *c,
 				if (fz_u32(d, "v2 DUMP port") > 65535)
 					fz_fail("v2 DUMP: port over 65535");
 			}
+			if (count != (c->restricted ? 0 : fz_v2_count(env)))
+				fz_fail("v2 DUMP lists %zu of %zu entries",
+				    count, fz_v2_count(env));
 			break;
 		case PMAPPROC_CALLIT:
 			(void)fz_u32(d, "v2 CALLIT port");
@@ -695,22 +720,47 @@ fz_dispatch_one(struct fz_env *env, const struct caller *c,
     const uint8_t *req, size_t len)
 {
 	static uint8_t	udpbuf[PM_UDP_MAX];
-	struct xdr_enc	e;
+	struct xdr_enc	e, whole;
 	uint64_t	gen = table_generation(env->table);
 	unsigned	reaped = env->reaped;
-	int		r, dgram = xprt_is_dgram(c->xprt);
+	int		r, dgram = xprt_is_dgram(c->xprt), capped = 0;
 
-	if (dgram)
+	if (dgram) {
 		xdr_enc_init(&e, udpbuf, sizeof(udpbuf));
-	else
+		/* the shell's policy: no amplification towards other hosts */
+		capped = !env->amp_ok &&
+		    !sockaddr_is_loopback((const struct sockaddr *)&c->peer);
+		if (capped && len < e.max)
+			e.max = len;
+	} else {
+		/* streams send a cached DUMP body by reference */
 		xdr_enc_init_grow(&e, PM_REPLY_MAX);
+		e.ext_ok = 1;
+	}
 	env->req = req;
 	env->reqlen = len;
 	r = dispatch(&env->ctx, c, req, len, &e);
 	if (r != 0 && r != 1)
 		fz_fail("dispatch returned %d", r);
-	if (r == 1)
+	if (dgram && e.extlen != 0)
+		fz_fail("a datagram reply with bytes by reference");
+	if (r == 1 && capped && e.len > len)
+		fz_fail("%zu-byte reply to a %zu-byte request from another "
+		    "host", e.len, len);
+	if (r == 1 && e.extlen == 0)
 		fz_check_reply(env, c, req, len, &e);
+	else if (r == 1) {
+		/* the message as sent: buf, then the bytes held by reference */
+		if (e.ext == NULL || e.len > PM_REPLY_MAX - e.extlen)
+			fz_fail("reference of %zu bytes", e.extlen);
+		xdr_enc_init_grow(&whole, PM_REPLY_MAX);
+		xdr_put_fixed(&whole, e.buf, (uint32_t)e.len);
+		xdr_put_fixed(&whole, e.ext, (uint32_t)e.extlen);
+		if (whole.err)
+			fz_fail("cannot copy a reply");
+		fz_check_reply(env, c, req, len, &whole);
+		xdr_enc_free(&whole);
+	}
 	/* the lookup hook's removals are the shell's, not the caller's */
 	if (env->reaped == reaped && (table_generation(env->table) != gen) !=
 	    (env->ctx.changed != 0))
@@ -789,12 +839,21 @@ fz_follow_up(struct fz_env *env)
 	snprintf(k.netid, sizeof(k.netid), "%s", last->netid);
 	snprintf(k.uaddr, sizeof(k.uaddr), "%s", last->uaddr);
 
-	n = fz_build(buf, sizeof(buf), 0xf0000001u, PMAP_VERS, PMAPPROC_DUMP,
-	    NULL);
-	fz_dispatch_one(env, &env->caller, buf, n);
-	n = fz_build(buf, sizeof(buf), 0xf0000002u, RPCBVERS_4, RPCBPROC_DUMP,
-	    NULL);
-	fz_dispatch_one(env, &env->caller, buf, n);
+	/* DUMPs from the caller and from the other kind of transport: the
+	 * encoded body is cached across them */
+	fz_set_caller(&c, xprt_is_dgram(env->caller.xprt) ? FZ_C_TCP_UNPRIV :
+	    FZ_C_UDP_UNPRIV, 0);
+	for (i = 0; i < 2; i++) {
+		n = fz_build(buf, sizeof(buf), 0xf0000001u, PMAP_VERS,
+		    PMAPPROC_DUMP, NULL);
+		fz_dispatch_one(env, i ? &c : &env->caller, buf, n);
+		n = fz_build(buf, sizeof(buf), 0xf0000002u, RPCBVERS_4,
+		    RPCBPROC_DUMP, NULL);
+		fz_dispatch_one(env, i ? &c : &env->caller, buf, n);
+		n = fz_build(buf, sizeof(buf), 0xf0000003u, RPCBVERS_3,
+		    RPCBPROC_DUMP, NULL);
+		fz_dispatch_one(env, i ? &c : &env->caller, buf, n);
+	}
 	n = fz_build(buf, sizeof(buf), 0xf0000003u, PMAP_VERS,
 	    PMAPPROC_GETPORT, &k);
 	fz_dispatch_one(env, &env->caller, buf, n);

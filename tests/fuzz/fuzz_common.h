@@ -21,6 +21,9 @@
  *	bit 1		a remote caller is restricted by the access lists
  *	bit 2		the table filled to its cap (long local paths, many
  *			versions of one program), uid 1000 at its own cap
+ *	bit 3		a remote UDP caller is on the amplification allow
+ *			list (else its reply may be no longer than its
+ *			request, as the shell's policy caps it)
  */
 #ifndef FUZZ_COMMON_H
 #define FUZZ_COMMON_H
@@ -60,6 +63,7 @@ enum fz_caller {
 #define FZ_F2_REAP	0x01u
 #define FZ_F2_RESTRICT	0x02u
 #define FZ_F2_FULL	0x04u
+#define FZ_F2_AMP	0x08u
 
 #define FZ_NOW		1700000000u	/* what GETTIME must answer */
 
@@ -73,6 +77,7 @@ struct fz_env {
 	const uint8_t		*req;
 	size_t			 reqlen;
 	int			 fwd_fail;
+	int			 amp_ok;	/* no UDP reply cap for remote callers */
 	unsigned		 reaped;	/* entries the lookup hook removed */
 };
 

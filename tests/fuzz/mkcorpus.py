@@ -34,7 +34,7 @@ C_UDP6_PRIV, C_UDP6_UNPRIV, C_UDP6_REMOTE = 6, 7, 8
 C_TCP6_PRIV, C_TCP6_UNPRIV, C_TCP6_REMOTE = 9, 10, 11
 C_LOCAL_ROOT, C_LOCAL_USER, C_LOCAL_NOCRED, C_LOCAL_BIGUID = 12, 13, 14, 15
 F_INSECURE, F_FORWARD, F_FWDFAIL, F_FULLSTATS = 0x10, 0x20, 0x40, 0x80
-F2_REAP, F2_RESTRICT, F2_FULL = 0x01, 0x02, 0x04
+F2_REAP, F2_RESTRICT, F2_FULL, F2_AMP = 0x01, 0x02, 0x04, 0x08
 
 PROCS = {
     2: ["null", "set", "unset", "getport", "dump", "callit"],
@@ -295,6 +295,13 @@ def handmade():
                                         sel2=F2_FULL | F2_REAP)
     v["v4_11_getaddrlist_full"] = call(C_UDP6_REMOTE, P, 4, 11,
                                        rpcb(0x20001000, 4, "udp", ""), sel2=F2_FULL)
+    # replies to other hosts over UDP no longer than their requests, unless allowed
+    v["v4_04_dump_remote_capped"] = call(C_UDP_REMOTE, P, 4, 4)
+    v["v2_04_dump_remote6_capped"] = call(C_UDP6_REMOTE, P, 2, 4)
+    v["v4_04_dump_remote_amp"] = call(C_UDP_REMOTE, P, 4, 4, sel2=F2_AMP)
+    v["v4_12_getstat_remote_capped"] = call(C_UDP_REMOTE | F_FULLSTATS, P, 4, 12)
+    v["v4_11_getaddrlist_remote_capped"] = call(C_UDP6_REMOTE, P, 4, 11,
+                                                rpcb(100003, 3, "udp6", ""))
     # statistics with every list at its bound
     v["v4_12_getstat_fullstats_udp"] = call(U | F_FULLSTATS, P, 4, 12)
     v["v4_12_getstat_fullstats_tcp"] = call(T | F_FULLSTATS, P, 4, 12)
