@@ -19,6 +19,15 @@ failed=""
 logdir=${LOGDIR:-$BUILD/test-logs}
 mkdir -p "$logdir"
 
+# One integration script, its log and "exit-status seconds" in $logdir.
+if [ "${1:-}" = --one ]; then
+	name=$(basename "$2" .sh)
+	start=$(date +%s)
+	timeout 600 sh "$2" >"$logdir/$name.log" 2>&1
+	echo "$? $(( $(date +%s) - start ))" >"$logdir/$name.rc"
+	exit 0
+fi
+
 if [ "$ONLY" != integration ]; then
 	for t in "$BUILD"/tests/test_*; do
 		case "$t" in *.o|*.d) continue ;; esac
@@ -47,50 +56,27 @@ if [ "$ONLY" != unit ]; then
 	# side: they mostly wait on daemons and timeouts, not on the CPU.
 	# The ones that measure latency, rates or CPU share, or load the
 	# machine themselves, run alone afterwards.  JOBS=1 runs all in turn.
-	serial=" abuse_flood bench_smoke boot_notify policy_ratelimit valgrind_daemon fuzz_smoke "
+	serial=" abuse_flood bench_smoke boot_notify policy_ratelimit valgrind_daemon "
+	# the long ones first, so that the pool ends together
+	slow=" fuzz_smoke fwd_callit rpcinfo_golden tshark tirpc_forward reap_tirpc reap_netns nis_broadcast "
+	first=""
 	par=""
 	ser=""
-	list=""
-	for n in ${SCRIPTS:-}; do
-		list="$list tests/integration/$n.sh"
-	done
-	[ -n "$list" ] || list=$(echo tests/integration/*.sh)
-	for t in $list; do
-		if [ ! -f "$t" ]; then
-			if [ -n "${SCRIPTS:-}" ]; then
-				echo "FAIL no $t"
-				fail=$((fail + 1))
-				failed="$failed $t"
-			fi
-			continue
-		fi
+	for t in tests/integration/*.sh; do
+		[ -f "$t" ] || continue
 		name=$(basename "$t" .sh)
 		case "$name" in lib*) continue ;; esac
-		case "$serial" in
-		*" $name "*) ser="$ser $t" ;;
+		case "$serial" in *" $name "*) ser="$ser $t"; continue ;; esac
+		case "$slow" in
+		*" $name "*) first="$first $t" ;;
 		*) par="$par $t" ;;
 		esac
 	done
-	runone() {
-		t=$1
-		name=$(basename "$t" .sh)
-		start=$(date +%s)
-		timeout 600 sh "$t" >"$logdir/$name.log" 2>&1
-		echo "$? $(( $(date +%s) - start ))" >"$logdir/$name.rc"
-	}
-	jobs=${JOBS:-3}
-	set -- $par
-	while [ $# -gt 0 ]; do
-		n=0
-		while [ $# -gt 0 ] && [ "$n" -lt "$jobs" ]; do
-			runone "$1" &
-			shift
-			n=$((n + 1))
-		done
-		wait
-	done
+	par="$first $par"
+	# shellcheck disable=SC2086
+	printf '%s\n' $par | xargs -P "${JOBS:-3}" -n 1 sh "$0" --one
 	for t in $ser; do
-		runone "$t"
+		sh "$0" --one "$t"
 	done
 	for t in $par $ser; do
 		name=$(basename "$t" .sh)
