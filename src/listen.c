@@ -19,7 +19,14 @@
 #include "portuse.h"
 #include "transport.h"
 
-#define LISTEN_BACKLOG	128
+/*
+ * Connections the kernel completes for us before we accept them (it
+ * clamps this to net.core.somaxconn).  Under a connection flood a short
+ * queue drops the SYNs of honest clients, who then wait 1, 3, 7 s for
+ * their retries; a long one keeps them queued while the daemon accepts
+ * (and evicts) at its own pace.
+ */
+#define LISTEN_BACKLOG	4096
 
 struct listen_addr {
 	struct sockaddr_storage	ss;
