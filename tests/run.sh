@@ -62,8 +62,20 @@ if [ "$ONLY" != unit ]; then
 	first=""
 	par=""
 	ser=""
-	for t in tests/integration/*.sh; do
-		[ -f "$t" ] || continue
+	list=""
+	for n in ${SCRIPTS:-}; do
+		list="$list tests/integration/$n.sh"
+	done
+	[ -n "$list" ] || list=$(echo tests/integration/*.sh)
+	for t in $list; do
+		if [ ! -f "$t" ]; then
+			if [ -n "${SCRIPTS:-}" ]; then
+				echo "FAIL no $t"
+				fail=$((fail + 1))
+				failed="$failed $t"
+			fi
+			continue
+		fi
 		name=$(basename "$t" .sh)
 		case "$name" in lib*) continue ;; esac
 		case "$serial" in *" $name "*) ser="$ser $t"; continue ;; esac
