@@ -213,19 +213,77 @@ ua_quad(const char *s, uint8_t a[4])
 	return *s == '\0' ? 0 : -1;
 }
 
-/* v in decimal at p; the length. */
-static size_t
-ua_dec(char *p, unsigned v)
+/*
+ * A whole IPv4 universal address "a.b.c.d.p1.p2" in one pass: the quad
+ * as ua_quad() takes it, the port bytes as ua_portbyte() does.  0, or -1
+ * (then the careful way decides).
+ */
+static int
+ua_fast4(const char *s, uint8_t a[4], int *port)
 {
-	char	 t[12];
-	size_t	 n = 0, i;
+	unsigned	v, pb[2];
+	int		i, n;
 
-	do
-		t[n++] = (char)('0' + v % 10);
-	while ((v /= 10) != 0);
-	for (i = 0; i < n; i++)
-		p[i] = t[n - 1 - i];
-	return n;
+	for (i = 0; i < 6; i++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		for (v = 0, n = 0; *s >= '0' && *s <= '9'; s++, n++) {
+			if (i < 4 && n == 1 && v == 0)
+				return -1;	/* leading zero in the quad */
+			if (n == 3)
+				return -1;
+			v = v * 10 + (unsigned)(*s - '0');
+		}
+		if (v > 255)
+			return -1;
+		if (i < 4)
+			a[i] = (uint8_t)v;
+		else
+			pb[i - 4] = v;
+		if (i < 5 && *s++ != '.')
+			return -1;
+	}
+	if (*s != '\0')
+		return -1;
+	*port = (int)(pb[0] * 256 + pb[1]);
+	return 0;
+}
+
+/* The decimal digits of 0..255, for formatting without division. */
+static const char ua_digits[256][4] = {
+#define UA_D1(n)	{ (char)('0' + (n)), 0, 0, 1 }
+#define UA_D2(n)	{ (char)('0' + (n) / 10), (char)('0' + (n) % 10), 0, 2 }
+#define UA_D3(n)	{ (char)('0' + (n) / 100), (char)('0' + (n) / 10 % 10), \
+			    (char)('0' + (n) % 10), 3 }
+#define UA_R10(f, b)	f(b), f(b + 1), f(b + 2), f(b + 3), f(b + 4), \
+			    f(b + 5), f(b + 6), f(b + 7), f(b + 8), f(b + 9)
+	UA_R10(UA_D1, 0),
+	UA_R10(UA_D2, 10), UA_R10(UA_D2, 20), UA_R10(UA_D2, 30),
+	UA_R10(UA_D2, 40), UA_R10(UA_D2, 50), UA_R10(UA_D2, 60),
+	UA_R10(UA_D2, 70), UA_R10(UA_D2, 80), UA_R10(UA_D2, 90),
+	UA_R10(UA_D3, 100), UA_R10(UA_D3, 110), UA_R10(UA_D3, 120),
+	UA_R10(UA_D3, 130), UA_R10(UA_D3, 140), UA_R10(UA_D3, 150),
+	UA_R10(UA_D3, 160), UA_R10(UA_D3, 170), UA_R10(UA_D3, 180),
+	UA_R10(UA_D3, 190), UA_R10(UA_D3, 200), UA_R10(UA_D3, 210),
+	UA_R10(UA_D3, 220), UA_R10(UA_D3, 230), UA_R10(UA_D3, 240),
+	UA_D3(250), UA_D3(251), UA_D3(252), UA_D3(253), UA_D3(254),
+	UA_D3(255),
+#undef UA_D1
+#undef UA_D2
+#undef UA_D3
+#undef UA_R10
+};
+
+/* v (0..255) in decimal at p; the length. */
+static size_t
+ua_byte(char *p, unsigned v)
+{
+	const char *d = ua_digits[v & 255];
+
+	p[0] = d[0];
+	p[1] = d[1];
+	p[2] = d[2];
+	return (size_t)d[3];
 }
 
 /* Parse an IP universal address of family af (-1: either). */
@@ -240,6 +298,16 @@ ua_parse_ip(const char *uaddr, int af, struct sockaddr_storage *ss,
 
 	uint8_t a[4];
 
+	/* "a.b.c.d.p1.p2", the usual case, in one pass */
+	if ((af == AF_INET || af == -1) && uaddr != NULL &&
+	    ua_fast4(uaddr, a, &port) == 0) {
+		memset(ss, 0, sizeof(*ss));
+		ss->ss_family = AF_INET;
+		memcpy(&sin->sin_addr, a, 4);
+		sin->sin_port = htons((uint16_t)port);
+		*slen = sizeof(*sin);
+		return 0;
+	}
 	if (ua_split(uaddr, text, sizeof(text), &port) == -1)
 		return -1;
 	memset(ss, 0, sizeof(*ss));
@@ -327,7 +395,7 @@ uaddr_from_sockaddr(const struct sockaddr *sa, socklen_t slen, char *out,
 		ab = (const uint8_t *)&sin->sin_addr;
 		port = ntohs(sin->sin_port);
 		for (i = 0, plen = 0; i < 6; i++) {
-			plen += ua_dec(text + plen, i < 4 ? ab[i] : i == 4 ?
+			plen += ua_byte(text + plen, i < 4 ? ab[i] : i == 4 ?
 			    port >> 8 : port & 0xff);
 			text[plen++] = i < 5 ? '.' : '\0';
 		}

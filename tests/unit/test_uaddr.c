@@ -529,6 +529,17 @@ test_quick_ipv4(void **state)
 		else if (uaddr_port(ua) != -1)
 			fail_msg("%s accepted", ua);
 	}
+	/* port bytes: 1 to 3 digits, leading zeros allowed, at most 255 */
+	assert_int_equal(uaddr_port("1.2.3.4.007.001"), 7 * 256 + 1);
+	assert_int_equal(uaddr_port("1.2.3.4.0.0"), 0);
+	assert_int_equal(uaddr_port("1.2.3.4.255.255"), 65535);
+	assert_int_equal(uaddr_port("1.2.3.4.256.1"), -1);
+	assert_int_equal(uaddr_port("1.2.3.4.1.0001"), -1);
+	assert_int_equal(uaddr_port("1.2.3.4.1."), -1);
+	assert_int_equal(uaddr_port("1.2.3.4.1"), -1);
+	assert_int_equal(uaddr_port("1.2.3.4..1"), -1);
+	assert_int_equal(uaddr_port("1.2.3.4.1.2.3"), -1);
+	assert_int_equal(uaddr_port("::ffff:1.2.3.4.1.2"), 258);
 	for (i = 0; i < 2000; i++) {
 		v = (uint32_t)i * 2654435761u;
 		memset(&sin, 0, sizeof(sin));
