@@ -266,6 +266,34 @@ udp_flush(struct udp_srv *u, int fd)
 	u->outlen = 0;
 }
 
+/*
+ * Does the reply need its source set?  Not for a request from 127.0.0.1
+ * to 127.0.0.1, or from ::1 to ::1, the local case: the kernel's route to
+ * those has that very address as its source, so the reply leaves from it
+ * anyway, and the control message (copied and parsed per datagram) is
+ * saved.  (Not for other addresses of 127/8, whose route prefers
+ * 127.0.0.1.)
+ */
+static int
+udp_need_source(const struct udp_origin *o, const struct sockaddr *peer)
+{
+	static const uint8_t		 lo4[4] = { 127, 0, 0, 1 };
+	const struct sockaddr_in	*sin;
+	const struct sockaddr_in6	*sin6;
+
+	if (o->family == AF_INET && peer->sa_family == AF_INET) {
+		sin = (const struct sockaddr_in *)(const void *)peer;
+		return memcmp(o->local, lo4, 4) != 0 ||
+		    memcmp(&sin->sin_addr, lo4, 4) != 0;
+	}
+	if (o->family == AF_INET6 && peer->sa_family == AF_INET6) {
+		sin6 = (const struct sockaddr_in6 *)(const void *)peer;
+		return memcmp(o->local, &in6addr_loopback, 16) != 0 ||
+		    !IN6_IS_ADDR_LOOPBACK(&sin6->sin6_addr) || o->ifindex != 0;
+	}
+	return o->family != 0;
+}
+
 /* Queue the reply in enc (written at u->out + u->outlen) for rm's sender. */
 static void
 udp_reply(struct udp_srv *u, struct udp_sock *s, struct msghdr *rm,
@@ -276,6 +304,8 @@ udp_reply(struct udp_srv *u, struct udp_sock *s, struct msghdr *rm,
 	struct iovec		*iov = &u->siov[u->nout];
 
 	udp_origin_of(s, rm, &o);
+	if (!udp_need_source(&o, rm->msg_name))
+		o.family = 0;
 	iov->iov_base = enc->buf;
 	iov->iov_len = enc->len;
 	m->msg_name = rm->msg_name;

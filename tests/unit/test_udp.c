@@ -175,6 +175,39 @@ test_reply_source(void **state)
 	close(fd);
 }
 
+/*
+ * From an address to itself: 127.0.0.1 (the reply needs no source set)
+ * and 127.0.0.2 (it does: the kernel would pick 127.0.0.1).
+ */
+static void
+test_reply_source_self(void **state)
+{
+	static const char	*const addrs[] = { "127.0.0.1", "127.0.0.2",
+				    "127.0.0.1" };
+	struct fx		*fx = *state;
+	struct sockaddr_in	 from;
+	socklen_t		 flen;
+	char			 buf[64], a[32];
+	size_t			 i;
+	ssize_t			 n;
+	int			 fd;
+
+	for (i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++) {
+		fd = client(addrs[i]);
+		send_to(fx, fd, addrs[i], "again", 5);
+		spin(fx, 20);
+		flen = sizeof(from);
+		n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from,
+		    &flen);
+		assert_int_equal(n, 5);
+		assert_memory_equal(buf, "again", 5);
+		inet_ntop(AF_INET, &from.sin_addr, a, sizeof(a));
+		assert_string_equal(a, addrs[i]);
+		assert_int_equal(ntohs(from.sin_port), fx->port);
+		close(fd);
+	}
+}
+
 static void
 test_oversized_dropped(void **state)
 {
@@ -269,6 +302,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_reply_source, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reply_source_self, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_oversized_dropped, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_batch_per_wakeup, setup,
