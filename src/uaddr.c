@@ -452,10 +452,21 @@ uaddr_port(const char *uaddr)
 void
 uaddr_v2(uint16_t port, char *out, size_t outsz)
 {
+	char	t[sizeof("0.0.0.0.255.255")];
+	size_t	n = 8;
+
 	if (out == NULL || outsz == 0)
 		return;
-	snprintf(out, outsz, "0.0.0.0.%u.%u", (unsigned)(port >> 8),
-	    (unsigned)(port & 0xff));
+	/* by hand: every v2 SET makes one */
+	memcpy(t, "0.0.0.0.", 8);
+	n += ua_byte(t + n, (unsigned)(port >> 8));
+	t[n++] = '.';
+	n += ua_byte(t + n, (unsigned)(port & 0xff));
+	t[n] = '\0';
+	if (n >= outsz)
+		n = outsz - 1;		/* cut, as snprintf would */
+	memcpy(out, t, n);
+	out[n] = '\0';
 }
 
 int
