@@ -104,7 +104,9 @@ size_t		 reap_suspects(const struct reap *);
  * reap_read_start() begins a reading: 0 when it is under way (call
  * reap_read_step() whenever reap_read_fd() is readable, until it returns
  * 1), 1 when it was done at once (the files).  A reading already under
- * way goes on.  The tables in use change only when a reading completes.
+ * way goes on.  The tables in use change only when a reading completes;
+ * the synchronous calls above, made while one is under way, finish it
+ * first (its socket stays open).
  */
 int		 reap_read_start(struct reap *, uint32_t now);
 int		 reap_read_fd(const struct reap *);	/* -1: no reading */

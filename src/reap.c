@@ -350,9 +350,21 @@ rp_load_tables(struct reap *r, uint32_t now)
 {
 	int ok = 0, st = -1;
 
-	if (r->reading) {		/* a synchronous read supersedes it */
-		procnet_diag_close(&r->diag);
+	if (r->reading) {
+		/*
+		 * Finish the reading under way (its socket stays open: an
+		 * event loop may still watch it) and use it.
+		 */
+		while ((st = procnet_diag_step(&r->diag, r->diagbuf, 1,
+		    rp_sock_cb, r)) == 0)
+			;
 		r->reading = 0;
+		if (st == 1) {
+			memcpy(r->held, r->next, sizeof(r->held));
+			rp_tables_done(r, now, 1);
+			return;
+		}
+		st = -1;
 	}
 	if (rp_diag_start(r, r->held) == 0) {
 		while ((st = procnet_diag_step(&r->diag, r->diagbuf, 1,

@@ -19,6 +19,7 @@
 #include <arpa/inet.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -685,7 +686,7 @@ test_real_async(void **unused)
 	struct sockaddr_in a;
 	socklen_t alen;
 	char ua[64];
-	int tfd, ufd[300], i, n;
+	int tfd, ufd[300], i, n, fd;
 	uint32_t now = (uint32_t)time(NULL);
 
 	memset(&a, 0, sizeof(a));
@@ -736,6 +737,14 @@ test_real_async(void **unused)
 	assert_int_equal(reap_scan_tables(rp, t, now + 2, report, &r), 0);
 	assert_int_equal(reap_suspects(rp), 2);
 	assert_int_equal(reap_verdict(rp, e, now + 2, NULL, 0), REAP_DEAD);
+	/* a synchronous call during a reading finishes it; its socket stays */
+	assert_int_equal(reap_read_start(rp, now + 3), 0);
+	fd = reap_read_fd(rp);
+	assert_true(fd >= 0);
+	assert_int_equal(reap_verdict(rp, e, now + 3, NULL, 0), REAP_DEAD);
+	assert_int_equal(reap_read_fd(rp), -1);
+	assert_int_equal(reap_tables_at(rp), now + 3);
+	assert_true(fcntl(fd, F_GETFD) != -1);
 	reap_free(rp);
 	table_free(t);
 }
