@@ -3,7 +3,6 @@
  * between the transports and dispatch.
  */
 #include <sys/file.h>
-#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/select.h>
 #include <sys/socket.h>
@@ -18,7 +17,6 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <link.h>
 #include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
@@ -614,68 +612,18 @@ pm_signal(struct loop *l, int signo, void *arg)
 	}
 }
 
-#define PM_TRIM_RANGES	64
-
-struct pm_ranges {
-	uintptr_t	a[PM_TRIM_RANGES], b[PM_TRIM_RANGES];
-	size_t		n;
-};
-
-/* One loaded object: note its read-only segments (see pm_trim). */
-static int
-pm_trim_object(struct dl_phdr_info *info, size_t size, void *arg)
-{
-	struct pm_ranges	*r = arg;
-	const ElfW(Phdr)	*ph;
-	const char		*v;
-	uintptr_t		 pg = (uintptr_t)sysconf(_SC_PAGESIZE);
-	int			 i;
-
-	/* the vDSO ("linux-vdso.so.1") is the kernel's, not a file's */
-	for (v = info->dlpi_name; v != NULL && *v != '\0'; v++)
-		if (v[0] == 'v' && v[1] == 'd' && v[2] == 's' && v[3] == 'o')
-			return 0;
-	for (i = 0; i < info->dlpi_phnum && r->n < PM_TRIM_RANGES; i++) {
-		ph = &info->dlpi_phdr[i];
-		/*
-		 * Segments never written (code, read-only data; not the
-		 * RELRO part of a writable one): always the file's bytes.
-		 */
-		if (ph->p_type != PT_LOAD || (ph->p_flags & PF_W))
-			continue;
-		r->a[r->n] = (info->dlpi_addr + ph->p_vaddr) & ~(pg - 1);
-		r->b[r->n++] = (info->dlpi_addr + ph->p_vaddr + ph->p_memsz +
-		    pg - 1) & ~(pg - 1);
-	}
-	return 0;
-}
-
 /*
- * Start-up is over: give back what only it needed.  Freed heap pages go
- * back to the kernel (malloc_trim), and the code and read-only data pages
- * start-up touched (option parsing, sockets, the state file...) are
- * unmapped from us: they are clean pages of the program and libc files,
- * shared and re-read from the page cache on their next use, so the loop
- * faults back only the little it runs.  The unmapping comes last, so
- * that nothing but the loop's own calls brings pages back.
+ * Start-up is over: freed heap pages go back to the kernel (malloc_trim),
+ * and from now on reply buffers (a DUMP of 10,000 entries is 200 kB) come
+ * from the heap and stay there for the next reply, instead of a fresh
+ * mapping faulted in page by page for each one.
  */
 static void
 pm_trim(void)
 {
-	static struct pm_ranges	r;
-	size_t			i;
-
 	(void)malloc_trim(0);
-	/*
-	 * From now on, reply buffers (a DUMP of 10,000 entries is 200 kB)
-	 * come from the heap and stay there for the next reply, instead
-	 * of a fresh mapping, faulted in page by page, for each one.
-	 */
 	(void)mallopt(M_MMAP_THRESHOLD, PM_MMAP_THRESHOLD_RUN);
 	(void)mallopt(M_TRIM_THRESHOLD, PM_TRIM_THRESHOLD_RUN);
-	(void)dl_iterate_phdr(pm_trim_object, &r);
-	for (i = 0; i < r.n; i++)
-		(void)madvise((void *)r.a[i], r.b[i] - r.a[i], MADV_DONTNEED);
 }
 
 /* Our own entries: 100000 v2, v3, v4 on every transport we serve. */
