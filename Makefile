@@ -32,9 +32,13 @@ endif
 
 TIRPC_CFLAGS	:= $(shell pkg-config --cflags libtirpc 2>/dev/null || echo -I/usr/include/tirpc)
 TIRPC_LIBS	:= $(shell pkg-config --libs libtirpc 2>/dev/null || echo -ltirpc)
+# libsystemd: its header only (src/notify.c loads the library with dlopen
+# under a service manager; never linked).  dlopen is in glibc's libc
+# since 2.34: no -ldl.
+SYSTEMD_CFLAGS	:= $(shell pkg-config --cflags libsystemd 2>/dev/null)
 
-ALL_CFLAGS	 = -std=gnu11 -D_GNU_SOURCE -Iinclude $(OPT) $(WARNINGS) $(SANFLAGS) \
-		   $(CFLAGS)
+ALL_CFLAGS	 = -std=gnu11 -D_GNU_SOURCE -Iinclude $(SYSTEMD_CFLAGS) $(OPT) \
+		   $(WARNINGS) $(SANFLAGS) $(CFLAGS)
 ALL_LDFLAGS	 = $(SANFLAGS) $(LDFLAGS)
 
 # Every file in src/ goes into one internal archive, except the mains.

@@ -17,12 +17,18 @@
 #include "transport.h"
 
 /*
- * Read $NOTIFY_SOCKET (and unset it) and connect to it.  0, or -1 after
+ * Read $NOTIFY_SOCKET and connect to it (unset unless libsystemd, which
+ * reads it at each message, was loaded).  0, or -1 after
  * logging why (the daemon then runs without notifications).
  */
 int	notify_init(void);
 /* 1 when a service manager listens to our notifications. */
 int	notify_enabled(void);
+/*
+ * 1 when libsystemd was loaded (dlopen, only when NOTIFY_SOCKET,
+ * LISTEN_FDS or WATCHDOG_USEC is set) and does the work below.
+ */
+int	notify_uses_libsystemd(void);
 
 /*
  * Socket activation: the sockets in $LISTEN_FDS (for this pid; the

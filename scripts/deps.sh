@@ -1,7 +1,7 @@
 #!/bin/sh
 # deps.sh - install what portmap needs from Debian's packages, once.
 #
-#   sh scripts/deps.sh build    compiler, libtirpc-dev
+#   sh scripts/deps.sh build    compiler, libtirpc-dev, libsystemd-dev
 #   sh scripts/deps.sh test     build + cmocka and the real peers the tests use
 #   sh scripts/deps.sh bench    test + what the benchmark compares against
 #
@@ -12,7 +12,7 @@
 set -eu
 
 what=${1:-build}
-build_pkgs="gcc make pkg-config libtirpc-dev"
+build_pkgs="gcc make pkg-config libtirpc-dev libsystemd-dev"
 test_pkgs="$build_pkgs libcmocka-dev rpcbind nfs-common nfs-kernel-server tshark \
 iproute2 util-linux procps mandoc python3 jq systemd valgrind clang libclang-rt-14-dev \
 psmisc nis strace"

@@ -1,14 +1,16 @@
 /*
- * notify.c - the service manager and the init script: sd_notify-style
- * messages over a socket connected once, socket activation
- * (sd_listen_fds), the watchdog interval, a detached start that reports
- * readiness to the waiting parent, and the pid file.
+ * notify.c - the service manager and the init script: sd_notify(3)
+ * messages, socket activation (sd_listen_fds(3), sd_is_socket(3)), the
+ * watchdog interval (sd_watchdog_enabled(3)), a detached start that
+ * reports readiness to the waiting parent, and the pid file.
  *
- * The service manager's conventions (sd_listen_fds(3),
- * sd_is_socket(3), sd_watchdog_enabled(3)) are a few environment
- * variables and socket checks, done here: the daemon needs no libsystemd,
- * which with the libraries it loads (gcrypt, lz4, lzma, zstd, cap...)
- * came to 1.3 MB of its resident memory.
+ * Under a service manager (NOTIFY_SOCKET, LISTEN_FDS or WATCHDOG_USEC
+ * set) libsystemd is loaded with dlopen() and does that work.  It is not
+ * linked: with the libraries it brings (gcrypt, lz4, lzma, zstd, cap...)
+ * it costs about 1.3 MB of resident memory, which runs outside systemd
+ * should not pay.  Where libsystemd cannot serve, the same conventions
+ * are done here by hand: when the library cannot be loaded (a warning,
+ * once), and for messages after a chroot (see notify_send()).
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -17,6 +19,7 @@
 #include <sys/wait.h>
 #include <netinet/in.h>
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -28,10 +31,25 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <systemd/sd-daemon.h>
+
 #include "log.h"
 #include "notify.h"
 
-#define NT_LISTEN_FDS_START	3	/* SD_LISTEN_FDS_START */
+#define NT_LISTEN_FDS_START	SD_LISTEN_FDS_START
+#define NT_LIBSYSTEMD		"libsystemd.so.0"
+
+/* libsystemd's functions, when it is loaded (sd.lib != NULL). */
+static struct {
+	void				*lib;
+	int				 tried;
+	int				 sd_failed;	/* sd_notify() could not reach */
+	typeof(&sd_notify)		 notify;
+	typeof(&sd_listen_fds)		 listen_fds;
+	typeof(&sd_is_socket_inet)	 is_socket_inet;
+	typeof(&sd_is_socket_unix)	 is_socket_unix;
+	typeof(&sd_watchdog_enabled)	 watchdog_enabled;
+} sd;
 
 static struct {
 	int	 fd;			/* connected to $NOTIFY_SOCKET, or -1 */
@@ -42,6 +60,65 @@ static struct {
 	char	 status[256];		/* last STATUS= sent */
 } nt = { -1, -1, 0, -1, "", "" };
 
+/* Set by a service manager: then libsystemd is worth loading. */
+static int
+nt_managed(void)
+{
+	static const char *const vars[] = { "NOTIFY_SOCKET", "LISTEN_FDS",
+	    "WATCHDOG_USEC" };
+	size_t	i;
+
+	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
+		if (getenv(vars[i]) != NULL)
+			return 1;
+	return 0;
+}
+
+/*
+ * Load libsystemd (once) if a service manager started us.  When it
+ * cannot be loaded, or lacks a function, a warning is logged once and the
+ * code below does the same by hand.
+ */
+static void
+nt_load(void)
+{
+	void	*lib;
+
+	if (sd.tried || !nt_managed())
+		return;
+	sd.tried = 1;
+	if ((lib = dlopen(NT_LIBSYSTEMD, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		log_warnx("%s: %s: talking to the service manager without it",
+		    NT_LIBSYSTEMD, dlerror());
+		return;
+	}
+	sd.notify = (typeof(sd.notify))dlsym(lib, "sd_notify");
+	sd.listen_fds = (typeof(sd.listen_fds))dlsym(lib, "sd_listen_fds");
+	sd.is_socket_inet = (typeof(sd.is_socket_inet))dlsym(lib,
+	    "sd_is_socket_inet");
+	sd.is_socket_unix = (typeof(sd.is_socket_unix))dlsym(lib,
+	    "sd_is_socket_unix");
+	sd.watchdog_enabled = (typeof(sd.watchdog_enabled))dlsym(lib,
+	    "sd_watchdog_enabled");
+	if (sd.notify == NULL || sd.listen_fds == NULL ||
+	    sd.is_socket_inet == NULL || sd.is_socket_unix == NULL ||
+	    sd.watchdog_enabled == NULL) {
+		log_warnx("%s: a function is missing: talking to the service "
+		    "manager without it", NT_LIBSYSTEMD);
+		(void)dlclose(lib);
+		memset(&sd, 0, sizeof(sd));
+		sd.tried = 1;
+		return;
+	}
+	sd.lib = lib;
+}
+
+int
+notify_uses_libsystemd(void)
+{
+	return sd.lib != NULL;
+}
+
 int
 notify_init(void)
 {
@@ -51,6 +128,8 @@ notify_init(void)
 	socklen_t		 sl;
 	int			 fd;
 
+	nt_load();
+	sd.sd_failed = 0;
 	if ((e = getenv("NOTIFY_SOCKET")) == NULL || e[0] == '\0')
 		return 0;
 	len = strlen(e);
@@ -80,7 +159,13 @@ notify_init(void)
 	/* The datagrams are small; never block the loop on a slow manager. */
 	(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	nt.fd = fd;
-	(void)unsetenv("NOTIFY_SOCKET");
+	/*
+	 * sd_notify() reads the variable at each message: it stays while
+	 * libsystemd is used (the daemon executes nothing that could
+	 * inherit it).
+	 */
+	if (sd.lib == NULL)
+		(void)unsetenv("NOTIFY_SOCKET");
 	return 0;
 }
 
@@ -98,6 +183,17 @@ notify_send(const char *msg)
 
 	if (nt.fd == -1)
 		return;
+	/*
+	 * sd_notify() connects to $NOTIFY_SOCKET at every message, which
+	 * cannot work after a chroot (-t) when it is a path: the first time
+	 * it fails, and from then on, the socket connected at notify_init(),
+	 * before the chroot, carries the messages.
+	 */
+	if (sd.lib != NULL && !sd.sd_failed) {
+		if (sd.notify(0, msg) > 0)
+			return;
+		sd.sd_failed = 1;
+	}
 	if (send(nt.fd, msg, strlen(msg), MSG_NOSIGNAL) == -1) {
 		(void)clock_gettime(CLOCK_MONOTONIC, &ts);
 		if (log_ratelimited(&rl, (uint64_t)ts.tv_sec * 1000 +
@@ -136,6 +232,9 @@ nt_listen_fds(void)
 	long long	 pid, n;
 	int		 r = 0, fd;
 
+	nt_load();
+	if (sd.lib != NULL)
+		return sd.listen_fds(1);
 	if (getenv("LISTEN_PID") == NULL)
 		goto done;
 	if ((pid = nt_number(getenv("LISTEN_PID"), INT_MAX)) <= 0 ||
@@ -172,6 +271,10 @@ nt_is_socket(int fd, int family, int type, int listening)
 	socklen_t		 len;
 	int			 v;
 
+	if (sd.lib != NULL)
+		return family == AF_UNIX ? sd.is_socket_unix(fd, type,
+		    listening, NULL, 0) : sd.is_socket_inet(fd, family, type,
+		    listening, 0);
 	if (fstat(fd, &sb) == -1)
 		return -errno;
 	if (!S_ISSOCK(sb.st_mode))
@@ -201,6 +304,8 @@ nt_watchdog_usec(uint64_t *usec)
 {
 	long long	 pid, v;
 
+	if (sd.lib != NULL)
+		return sd.watchdog_enabled(0, usec) > 0;
 	if ((v = nt_number(getenv("WATCHDOG_USEC"), LLONG_MAX)) <= 0)
 		return 0;
 	if (getenv("WATCHDOG_PID") != NULL &&

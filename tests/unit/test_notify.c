@@ -5,7 +5,9 @@
  * file, and socket activation: passed fds described (family, type,
  * address, dual-stack) and taken by listen_open() instead of new sockets,
  * a dual-stack [::]:port standing for 0.0.0.0:port, and fds that are not
- * ours closed.  Free ports only, never 111.
+ * ours closed.  libsystemd: not loaded without a service manager's
+ * variables (checked first, in /proc/self/maps), loaded (dlopen) and used
+ * once NOTIFY_SOCKET is set.  Free ports only, never 111.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -105,6 +107,39 @@ nothing_more(int fd)
 	return poll(&p, 1, 100) == 0;
 }
 
+/* Is libsystemd mapped into this process? */
+static int
+libsystemd_mapped(void)
+{
+	char	line[512];
+	FILE	*f;
+	int	found = 0;
+
+	assert_non_null(f = fopen("/proc/self/maps", "r"));
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strstr(line, "/libsystemd.so") != NULL)
+			found = 1;
+	fclose(f);
+	return found;
+}
+
+/* Runs first: outside a service manager, libsystemd stays out. */
+static void
+test_no_libsystemd(void **state)
+{
+	struct listener	passed[4];
+
+	(void)state;
+	assert_false(libsystemd_mapped());
+	assert_int_equal(notify_init(), 0);
+	assert_int_equal(notify_listen_fds(passed, 4), 0);
+	assert_int_equal(notify_watchdog_ms(), 0);
+	notify_ready("x");
+	notify_exit();
+	assert_false(notify_uses_libsystemd());
+	assert_false(libsystemd_mapped());
+}
+
 static void
 test_messages(void **state)
 {
@@ -114,10 +149,14 @@ test_messages(void **state)
 	(void)state;
 	snprintf(path, sizeof(path), "%s/notify", tmpdir);
 	m = manager(path);
+	assert_false(notify_uses_libsystemd());
 	assert_int_equal(notify_init(), 0);
 	assert_true(notify_enabled());
-	/* the variable is consumed: nothing we start inherits it */
-	assert_null(getenv("NOTIFY_SOCKET"));
+	/* a service manager: libsystemd is loaded and sends for us (it
+	 * reads the variable at each message: kept) */
+	assert_true(notify_uses_libsystemd());
+	assert_true(libsystemd_mapped());
+	assert_string_equal(getenv("NOTIFY_SOCKET"), path);
 
 	notify_ready("0 registrations on 6 sockets");
 	snprintf(want, sizeof(want), "READY=1\nSTATUS=0 registrations on 6 "
@@ -134,6 +173,15 @@ test_messages(void **state)
 	assert_string_equal(heard(m), "WATCHDOG=1");
 	notify_stopping();
 	assert_string_equal(heard(m), "STOPPING=1");
+
+	/* As after a chroot: the path is not reachable any more, the socket
+	 * connected at notify_init() still is, and carries the messages. */
+	snprintf(want, sizeof(want), "%s/gone", tmpdir);
+	assert_int_equal(setenv("NOTIFY_SOCKET", want, 1), 0);
+	notify_watchdog();
+	assert_string_equal(heard(m), "WATCHDOG=1");
+	notify_status("9 registrations on 6 sockets");
+	assert_string_equal(heard(m), "STATUS=9 registrations on 6 sockets");
 
 	/* the manager goes away: sending fails quietly */
 	close(m);
@@ -540,6 +588,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_no_libsystemd),	/* first */
 		cmocka_unit_test(test_messages),
 		cmocka_unit_test(test_abstract),
 		cmocka_unit_test(test_no_manager),
