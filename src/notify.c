@@ -88,8 +88,9 @@ nt_load(void)
 		return;
 	sd.tried = 1;
 	if ((lib = dlopen(NT_LIBSYSTEMD, RTLD_NOW | RTLD_LOCAL)) == NULL) {
-		log_warnx("%s: %s: talking to the service manager without it",
-		    NT_LIBSYSTEMD, dlerror());
+		/* dlerror() names the library */
+		log_warnx("%s: talking to the service manager without it",
+		    dlerror());
 		return;
 	}
 	sd.notify = (typeof(sd.notify))dlsym(lib, "sd_notify");
