@@ -60,6 +60,17 @@ enum proc_bool	proc_unset(struct pm_ctx *, const struct caller *, uint32_t vers,
 const struct table_entry *proc_lookup(struct pm_ctx *, uint32_t prog,
 		    uint32_t vers, const char *netid, int exact);
 /*
+ * DUMP: the reply header, then what entry() writes for each entry (TRUE
+ * and the item, or nothing for an entry this list leaves out), then FALSE.  The body
+ * depends on the table alone, so it is encoded once per change into the
+ * table's cache slot and later sent from there by reference; empty (a host
+ * the access lists deny) gets an empty list and leaves the cache alone.
+ */
+typedef void	(*proc_dump_entry)(const struct table_entry *, struct xdr_enc *);
+enum proc_result proc_dump(struct pm_ctx *, const struct rpc_call *,
+		    struct xdr_dec *, struct xdr_enc *, int empty, unsigned cache,
+		    proc_dump_entry entry);
+/*
  * CALLIT (v2, v3), BCAST (v4 proc 5) and INDIRECT (v4 proc 10): decode
  * rpcb_rmtcallargs, check, and hand the call to ctx->fwd.
  */

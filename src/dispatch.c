@@ -170,6 +170,34 @@ refuse:
 	return PB_FALSE;
 }
 
+enum proc_result
+proc_dump(struct pm_ctx *ctx, const struct rpc_call *call, struct xdr_dec *d,
+    struct xdr_enc *e, int empty, unsigned cache, proc_dump_entry entry)
+{
+	const struct table_entry *te;
+	const struct table_cache *tc;
+	size_t		 start;
+
+	if (d->left != 0)
+		return PROC_GARBAGE;
+	rpcmsg_reply_success(e, call->xid);
+	if (!empty && (tc = table_cache_get(ctx->table, cache)) != NULL) {
+		/* by reference over a stream: no copy of a big body */
+		xdr_put_ref(e, tc->buf, tc->len);
+		return PROC_REPLIED;
+	}
+	start = e->len;
+	for (te = empty ? NULL : table_first(ctx->table); te != NULL && !e->err;
+	    te = table_next(te)) {
+		entry(te, e);
+	}
+	xdr_put_bool(e, 0);
+	if (!empty && !e->err)
+		(void)table_cache_put(ctx->table, cache, e->buf + start,
+		    e->len - start);
+	return PROC_REPLIED;
+}
+
 #define DSP_LOOKUP_TRIES	8	/* entries a lookup may see removed */
 
 const struct table_entry *

@@ -135,53 +135,19 @@ v2_getport(struct pm_ctx *ctx, const struct caller *c,
 	return v2_reply_u32(e, call->xid, (uint32_t)port);
 }
 
-/* pmaplist: a bool before each mapping, FALSE at the end. */
-static enum proc_result
-v2_dump(struct pm_ctx *ctx, const struct rpc_call *call, struct xdr_dec *d,
-    struct xdr_enc *e, int empty)
+/* pmaplist: "udp" and "tcp" entries only (udp6, tcp6, local are not v2's). */
+static void
+v2_dump_entry(const struct table_entry *te, struct xdr_enc *e)
 {
-	const struct table_entry *te;
-	const struct table_cache *tc;
-	enum netid_kind	 k;
-	size_t		 start;
-	int		 port;
+	enum netid_kind	k = netid_kind(te->netid);
 
-	if (d->left != 0)
-		return PROC_GARBAGE;
-	rpcmsg_reply_success(e, call->xid);
-	/* the body depends on the table alone: encoded once per change */
-	if (!empty && (tc = table_cache_get(ctx->table,
-	    TABLE_CACHE_DUMP_V2)) != NULL) {
-		/* by reference over a stream: no copy of a big body */
-		xdr_put_ref(e, tc->buf, tc->len);
-		return PROC_REPLIED;
-	}
-	start = e->len;
-	/* empty for a host the access lists deny */
-	for (te = empty ? NULL : table_first(ctx->table); te != NULL && !e->err;
-	    te = table_next(te)) {
-		/*
-		 * "udp" and "tcp" only (as the table spells them: it
-		 * compares netids without case): udp6, tcp6 and local are
-		 * not v2's.
-		 */
-		k = netid_kind(te->netid);
-		if (k != NETID_UDP && k != NETID_TCP)
-			continue;
-		if (!te->has_port)
-			continue;
-		port = te->port;
-		xdr_put_bool(e, 1);
-		xdr_put_u32(e, te->prog);
-		xdr_put_u32(e, te->vers);
-		xdr_put_u32(e, k == NETID_UDP ? IPPROTO_UDP_NUM : IPPROTO_TCP_NUM);
-		xdr_put_u32(e, (uint32_t)port);
-	}
-	xdr_put_bool(e, 0);
-	if (!empty && !e->err)
-		(void)table_cache_put(ctx->table, TABLE_CACHE_DUMP_V2,
-		    e->buf + start, e->len - start);
-	return PROC_REPLIED;
+	if ((k != NETID_UDP && k != NETID_TCP) || !te->has_port)
+		return;
+	xdr_put_bool(e, 1);
+	xdr_put_u32(e, te->prog);
+	xdr_put_u32(e, te->vers);
+	xdr_put_u32(e, k == NETID_UDP ? IPPROTO_UDP_NUM : IPPROTO_TCP_NUM);
+	xdr_put_u32(e, (uint32_t)te->port);
 }
 
 enum proc_result
@@ -201,7 +167,8 @@ pmap_v2_call(struct pm_ctx *ctx, const struct caller *c,
 	case PMAPPROC_GETPORT:
 		return v2_getport(ctx, c, call, d, e);
 	case PMAPPROC_DUMP:
-		return v2_dump(ctx, call, d, e, c->restricted);
+		return proc_dump(ctx, call, d, e, c->restricted,
+		    TABLE_CACHE_DUMP_V2, v2_dump_entry);
 	case PMAPPROC_CALLIT:
 		return proc_rmtcall(ctx, c, call, d, e);
 	default:

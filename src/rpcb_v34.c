@@ -129,43 +129,18 @@ v34_getaddr(struct pm_ctx *ctx, const struct caller *c,
 	return PROC_REPLIED;
 }
 
-/* rpcblist_ptr: a bool before each rpcb, FALSE at the end; every netid. */
-static enum proc_result
-v34_dump(struct pm_ctx *ctx, const struct rpc_call *call, struct xdr_dec *d,
-    struct xdr_enc *e, int empty)
+/* rpcblist_ptr: every netid; the same for v3 and v4. */
+static void
+v34_dump_entry(const struct table_entry *te, struct xdr_enc *e)
 {
-	const struct table_entry *te;
-	const struct table_cache *tc;
 	char	owner[V34_OWNER_SZ];
-	size_t	 start;
 
-	if (d->left != 0)
-		return PROC_GARBAGE;
-	rpcmsg_reply_success(e, call->xid);
-	/* the same for every caller and for v3 and v4: encoded once a change */
-	if (!empty && (tc = table_cache_get(ctx->table,
-	    TABLE_CACHE_DUMP_V34)) != NULL) {
-		/* by reference over a stream: no copy of a big body */
-		xdr_put_ref(e, tc->buf, tc->len);
-		return PROC_REPLIED;
-	}
-	start = e->len;
-	/* empty for a host the access lists deny */
-	for (te = empty ? NULL : table_first(ctx->table); te != NULL && !e->err;
-	    te = table_next(te)) {
-		xdr_put_bool(e, 1);
-		xdr_put_u32(e, te->prog);
-		xdr_put_u32(e, te->vers);
-		xdr_put_string(e, te->netid);
-		xdr_put_string(e, te->uaddr);
-		xdr_put_string(e, table_owner_str(te->owner, owner,
-		    sizeof(owner)));
-	}
-	xdr_put_bool(e, 0);
-	if (!empty && !e->err)
-		(void)table_cache_put(ctx->table, TABLE_CACHE_DUMP_V34,
-		    e->buf + start, e->len - start);
-	return PROC_REPLIED;
+	xdr_put_bool(e, 1);
+	xdr_put_u32(e, te->prog);
+	xdr_put_u32(e, te->vers);
+	xdr_put_string(e, te->netid);
+	xdr_put_string(e, te->uaddr);
+	xdr_put_string(e, table_owner_str(te->owner, owner, sizeof(owner)));
 }
 
 static enum proc_result
@@ -421,7 +396,8 @@ rpcb_v34_call(struct pm_ctx *ctx, const struct caller *c,
 	case RPCBPROC_GETADDR:
 		return v34_getaddr(ctx, c, call, d, e, 0);
 	case RPCBPROC_DUMP:
-		return v34_dump(ctx, call, d, e, c->restricted);
+		return proc_dump(ctx, call, d, e, c->restricted,
+		    TABLE_CACHE_DUMP_V34, v34_dump_entry);
 	case RPCBPROC_CALLIT:		/* v4: BCAST */
 		return proc_rmtcall(ctx, c, call, d, e);
 	case RPCBPROC_GETTIME:
