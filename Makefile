@@ -4,6 +4,7 @@
 #   make run        install build dependencies, build, run portmap -f on port 111
 #   make check      install test dependencies, build, run every test
 #   make check-valgrind  some integration scripts with the daemon under valgrind
+#   make check-musl  some integration scripts against the static musl daemon
 #   make install    PREFIX, DESTDIR, SBINDIR, MANDIR, SYSTEMDUNITDIR, SYSCONFDIR,
 #                   INITDIR, SYSUSERSDIR, FORCE=1 (see scripts/install.sh)
 #   SANITIZE=address,undefined   build (in its own directory) with sanitizers
@@ -21,6 +22,29 @@ WARNINGS	 = -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
 		   -Wmissing-prototypes -Wformat=2 -Wno-unused-parameter
 OPT		?= -O2 -g
 SANITIZE	?=
+# LIBC=musl: the programs linked statically with musl (Debian's
+# musl-tools) in build-musl/: no shared library mapped at all, so the
+# daemon's resident set is a quarter of the glibc build's; it talks to a
+# service manager by itself (a static program cannot load libsystemd).
+# The test programs need glibc (libtirpc, cmocka): build them with the
+# default LIBC, then PMAP_PORTMAP=build-musl/portmap runs the integration
+# tests against this daemon (make check does so).
+LIBC		?= glibc
+ifeq ($(LIBC),musl)
+ifneq ($(SANITIZE),)
+$(error SANITIZE and LIBC=musl do not go together)
+endif
+BUILD		?= build-musl
+CC		 = musl-gcc
+MULTIARCH	:= $(shell gcc -print-multiarch 2>/dev/null)
+# musl-gcc leaves /usr/include out: the kernel's headers come in by name.
+UAPI		 = $(BUILD)/include
+LIBC_CFLAGS	 = -isystem $(UAPI) -DPM_NO_LIBSYSTEMD -ffunction-sections \
+		   -fdata-sections
+LIBC_LDFLAGS	 = -static -Wl,--gc-sections
+else ifneq ($(LIBC),glibc)
+$(error LIBC is glibc or musl)
+endif
 ifneq ($(SANITIZE),)
 BUILD		?= build-san
 SANFLAGS	 = -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -38,8 +62,8 @@ TIRPC_LIBS	:= $(shell pkg-config --libs libtirpc 2>/dev/null || echo -ltirpc)
 SYSTEMD_CFLAGS	:= $(shell pkg-config --cflags libsystemd 2>/dev/null)
 
 ALL_CFLAGS	 = -std=gnu11 -D_GNU_SOURCE -Iinclude $(SYSTEMD_CFLAGS) $(OPT) \
-		   $(WARNINGS) $(SANFLAGS) $(CFLAGS)
-ALL_LDFLAGS	 = $(SANFLAGS) $(LDFLAGS)
+		   $(WARNINGS) $(SANFLAGS) $(LIBC_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS	 = $(SANFLAGS) $(LIBC_LDFLAGS) $(LDFLAGS)
 
 # Every file in src/ goes into one internal archive, except the mains.
 MAINS		 = portmap rpcinfo pmap_dump pmap_set
@@ -55,14 +79,33 @@ UNIT_BINS	 = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 PROG_SRCS	 = $(wildcard tests/progs/*.c)
 PROG_BINS	 = $(PROG_SRCS:tests/progs/%.c=$(BUILD)/tests/progs/%)
 
-.PHONY: all run check check-unit check-integration check-valgrind deps test-deps install uninstall \
+.PHONY: all run check check-unit check-integration check-valgrind check-musl deps test-deps install uninstall \
 	clean bench fuzz fuzz-build tests
 
 all: $(BINS)
 
+ifeq ($(LIBC),musl)
+$(BUILD)/obj/%.o: src/%.c $(UAPI)/.made
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(UAPI)/.made:
+	@command -v musl-gcc >/dev/null || \
+	    { echo "LIBC=musl needs musl-gcc (musl-tools): make deps LIBC=musl" >&2; exit 1; }
+	@mkdir -p $(UAPI)
+	ln -sfn /usr/include/linux $(UAPI)/linux
+	ln -sfn /usr/include/asm-generic $(UAPI)/asm-generic
+	ln -sfn /usr/include/$(MULTIARCH)/asm $(UAPI)/asm
+	@touch $@
+
+tests:
+	@echo "the tests build with glibc: make tests, then" \
+	    "PMAP_PORTMAP=$(BUILD)/portmap (see make check)" >&2; exit 1
+else
 $(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+endif
 
 $(LIB): $(LIB_OBJS)
 	@rm -f $@
@@ -88,7 +131,9 @@ $(BUILD)/tests/progs/%: tests/progs/%.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(TIRPC_CFLAGS) -o $@ $< $(LIB) $(ALL_LDFLAGS) $(TIRPC_LIBS) $(LDLIBS)
 
+ifneq ($(LIBC),musl)
 tests: $(BINS) $(UNIT_BINS) $(PROG_BINS) $(BUILD)/pmbench
+endif
 
 # The benchmark (tests/bench/): our daemon, rpcbind and the loopback limit.
 # BENCH_MODE=callgrind counts instructions and system calls per GETPORT.
@@ -96,10 +141,12 @@ $(BUILD)/pmbench: tests/bench/pmbench.c $(LIB)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(ALL_LDFLAGS) -lm $(LDLIBS)
 
 bench: all $(BUILD)/pmbench
-	sh scripts/deps.sh bench && BUILD=$(BUILD) sh tests/bench/run.sh
+	sh scripts/deps.sh bench
+	$(MAKE) -j$$(nproc) all LIBC=musl BUILD=build-musl
+	BUILD=$(BUILD) BENCH_MUSL=build-musl sh tests/bench/run.sh
 
 deps:
-	sh scripts/deps.sh build
+	sh scripts/deps.sh $(if $(filter musl,$(LIBC)),musl,build)
 
 test-deps:
 	sh scripts/deps.sh test
@@ -109,18 +156,41 @@ run: deps
 	$(MAKE) all
 	./$(BUILD)/portmap -f
 
+# Integration scripts run again against the static musl daemon (the test
+# programs stay glibc's): the protocol on every transport, the state file,
+# the service manager's protocol, privileges, policy, hostile input.
+MUSL_SCRIPTS	 = tirpc tirpc_table tirpc_options debian_rpcinfo nfs_peers \
+		   rpcinfo_json rpcinfo_hostile pmap_roundtrip state_restore \
+		   state_signals state_damaged boot_notify boot_activate \
+		   boot_privs boot_hardening policy_access policy_amp \
+		   conflict_bind reap_netns abuse_garbage abuse_bomb \
+		   abuse_getaddr fwd_limits
+
+check-musl: tests
+	$(MAKE) -j$$(nproc) all LIBC=musl BUILD=build-musl
+	BUILD=$(BUILD) ONLY=integration PMAP_PORTMAP=$(CURDIR)/build-musl/portmap \
+	    SCRIPTS="$(MUSL_SCRIPTS)" LOGDIR=$(BUILD)/test-logs-musl \
+	    sh tests/run.sh
+
 # Integration scripts run again with the daemon under valgrind (memcheck:
 # no error, no definite leak; valgrind_daemon.sh does so in every run).
 VALGRIND_SCRIPTS = tirpc tirpc_table tirpc_options debian_rpcinfo \
 		   policy_access rpcinfo_hostile state_restore state_signals
 
 # Every test: unit tests, integration tests against the real binary, some
-# of them again with the daemon under valgrind, then the whole suite again
-# under ASan+UBSan in its own build directory.
+# of them again against the static musl daemon and with the daemon under
+# valgrind, then the whole suite again under ASan+UBSan in its own build
+# directory.  CHECK_MUSL=no, CHECK_VALGRIND=no, CHECK_SANITIZE=no skip those.
 check: test-deps
 	$(MAKE) -j$$(nproc) tests
+ifeq ($(SANITIZE),)
+	$(MAKE) -j$$(nproc) all LIBC=musl BUILD=build-musl
+endif
 	BUILD=$(BUILD) sh tests/run.sh
 ifeq ($(SANITIZE),)
+ifneq ($(CHECK_MUSL),no)
+	$(MAKE) check-musl
+endif
 ifneq ($(CHECK_VALGRIND),no)
 	$(MAKE) check-valgrind
 endif
@@ -190,6 +260,6 @@ fuzz: fuzz-build
 	FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh $(FUZZ_TARGETS)
 
 clean:
-	rm -rf build build-san build-fuzz
+	rm -rf build build-san build-fuzz build-musl
 
 -include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d $(FUZZ_BUILD)/obj/*.d)

@@ -29,6 +29,8 @@ int	notify_enabled(void);
  * LISTEN_FDS or WATCHDOG_USEC is set) and does the work below.
  */
 int	notify_uses_libsystemd(void);
+/* How this build talks to a service manager, for portmap -V. */
+const char *notify_how(void);
 
 /*
  * Socket activation: the sockets in $LISTEN_FDS (for this pid; the

@@ -2,7 +2,9 @@
 # deps.sh - install what portmap needs from Debian's packages, once.
 #
 #   sh scripts/deps.sh build    compiler, libtirpc-dev, libsystemd-dev
-#   sh scripts/deps.sh test     build + cmocka and the real peers the tests use
+#   sh scripts/deps.sh musl     build + musl-tools (make LIBC=musl)
+#   sh scripts/deps.sh test     build + musl + cmocka and the real peers the
+#                               tests use
 #   sh scripts/deps.sh bench    test + what the benchmark compares against
 #
 # A no-op when everything is present.  Installing rpcbind, nfs-common or
@@ -13,16 +15,18 @@ set -eu
 
 what=${1:-build}
 build_pkgs="gcc make pkg-config libtirpc-dev libsystemd-dev"
-test_pkgs="$build_pkgs libcmocka-dev rpcbind nfs-common nfs-kernel-server tshark \
+musl_pkgs="$build_pkgs musl-tools"
+test_pkgs="$musl_pkgs libcmocka-dev rpcbind nfs-common nfs-kernel-server tshark \
 iproute2 util-linux procps mandoc python3 jq systemd valgrind clang libclang-rt-14-dev \
 psmisc nis strace"
 bench_pkgs="$test_pkgs strace"
 
 case "$what" in
 build) pkgs=$build_pkgs ;;
+musl) pkgs=$musl_pkgs ;;
 test) pkgs=$test_pkgs ;;
 bench) pkgs=$bench_pkgs ;;
-*) echo "usage: deps.sh build|test|bench" >&2; exit 2 ;;
+*) echo "usage: deps.sh build|musl|test|bench" >&2; exit 2 ;;
 esac
 
 missing=""

@@ -19,36 +19,65 @@
 #include <sys/wait.h>
 #include <netinet/in.h>
 
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <systemd/sd-daemon.h>
-
 #include "log.h"
 #include "notify.h"
 
-#define NT_LISTEN_FDS_START	SD_LISTEN_FDS_START
+#define NT_LISTEN_FDS_START	3	/* SD_LISTEN_FDS_START */
 #define NT_LIBSYSTEMD		"libsystemd.so.0"
+
+/* The libsystemd functions we call, as sd-daemon.h declares them. */
+typedef int	nt_notify_fn(int, const char *);
+typedef int	nt_listen_fds_fn(int);
+typedef int	nt_is_socket_inet_fn(int, int, int, int, uint16_t);
+typedef int	nt_is_socket_unix_fn(int, int, int, const char *, size_t);
+typedef int	nt_watchdog_enabled_fn(int, uint64_t *);
+
+#ifdef PM_NO_LIBSYSTEMD
+/*
+ * A build without libsystemd (the static musl build: a static program
+ * cannot load a shared library): the conventions are always done here.
+ */
+#else
+#include <dlfcn.h>
+#include <systemd/sd-daemon.h>
+
+/* What we call is what the library offers. */
+_Static_assert(__builtin_types_compatible_p(nt_notify_fn *,
+    typeof(&sd_notify)), "sd_notify");
+_Static_assert(__builtin_types_compatible_p(nt_listen_fds_fn *,
+    typeof(&sd_listen_fds)), "sd_listen_fds");
+_Static_assert(__builtin_types_compatible_p(nt_is_socket_inet_fn *,
+    typeof(&sd_is_socket_inet)), "sd_is_socket_inet");
+_Static_assert(__builtin_types_compatible_p(nt_is_socket_unix_fn *,
+    typeof(&sd_is_socket_unix)), "sd_is_socket_unix");
+_Static_assert(__builtin_types_compatible_p(nt_watchdog_enabled_fn *,
+    typeof(&sd_watchdog_enabled)), "sd_watchdog_enabled");
+_Static_assert(NT_LISTEN_FDS_START == SD_LISTEN_FDS_START,
+    "SD_LISTEN_FDS_START");
+#endif
 
 /* libsystemd's functions, when it is loaded (sd.lib != NULL). */
 static struct {
-	void				*lib;
-	int				 tried;
-	int				 sd_failed;	/* sd_notify() could not reach */
-	typeof(&sd_notify)		 notify;
-	typeof(&sd_listen_fds)		 listen_fds;
-	typeof(&sd_is_socket_inet)	 is_socket_inet;
-	typeof(&sd_is_socket_unix)	 is_socket_unix;
-	typeof(&sd_watchdog_enabled)	 watchdog_enabled;
+	void			*lib;
+	int			 tried;
+	int			 sd_failed;	/* sd_notify() could not reach */
+	nt_notify_fn		*notify;
+	nt_listen_fds_fn	*listen_fds;
+	nt_is_socket_inet_fn	*is_socket_inet;
+	nt_is_socket_unix_fn	*is_socket_unix;
+	nt_watchdog_enabled_fn	*watchdog_enabled;
 } sd;
 
 static struct {
@@ -60,6 +89,7 @@ static struct {
 	char	 status[256];		/* last STATUS= sent */
 } nt = { -1, -1, 0, -1, "", "" };
 
+#ifndef PM_NO_LIBSYSTEMD
 /* Set by a service manager: then libsystemd is worth loading. */
 static int
 nt_managed(void)
@@ -93,13 +123,13 @@ nt_load(void)
 		    dlerror());
 		return;
 	}
-	sd.notify = (typeof(sd.notify))dlsym(lib, "sd_notify");
-	sd.listen_fds = (typeof(sd.listen_fds))dlsym(lib, "sd_listen_fds");
-	sd.is_socket_inet = (typeof(sd.is_socket_inet))dlsym(lib,
+	sd.notify = (nt_notify_fn *)dlsym(lib, "sd_notify");
+	sd.listen_fds = (nt_listen_fds_fn *)dlsym(lib, "sd_listen_fds");
+	sd.is_socket_inet = (nt_is_socket_inet_fn *)dlsym(lib,
 	    "sd_is_socket_inet");
-	sd.is_socket_unix = (typeof(sd.is_socket_unix))dlsym(lib,
+	sd.is_socket_unix = (nt_is_socket_unix_fn *)dlsym(lib,
 	    "sd_is_socket_unix");
-	sd.watchdog_enabled = (typeof(sd.watchdog_enabled))dlsym(lib,
+	sd.watchdog_enabled = (nt_watchdog_enabled_fn *)dlsym(lib,
 	    "sd_watchdog_enabled");
 	if (sd.notify == NULL || sd.listen_fds == NULL ||
 	    sd.is_socket_inet == NULL || sd.is_socket_unix == NULL ||
@@ -113,11 +143,27 @@ nt_load(void)
 	}
 	sd.lib = lib;
 }
+#else
+static void
+nt_load(void)
+{
+}
+#endif
 
 int
 notify_uses_libsystemd(void)
 {
 	return sd.lib != NULL;
+}
+
+const char *
+notify_how(void)
+{
+#ifdef PM_NO_LIBSYSTEMD
+	return "the service manager's protocol built in (no libsystemd)";
+#else
+	return "libsystemd loaded under a service manager";
+#endif
 }
 
 int

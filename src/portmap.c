@@ -621,9 +621,11 @@ pm_signal(struct loop *l, int signo, void *arg)
 static void
 pm_trim(void)
 {
+#ifdef __GLIBC__	/* musl's malloc has no such knobs, nor needs them */
 	(void)malloc_trim(0);
 	(void)mallopt(M_MMAP_THRESHOLD, PM_MMAP_THRESHOLD_RUN);
 	(void)mallopt(M_TRIM_THRESHOLD, PM_TRIM_THRESHOLD_RUN);
+#endif
 }
 
 /* Our own entries: 100000 v2, v3, v4 on every transport we serve. */
@@ -921,7 +923,9 @@ main(int argc, char *argv[])
 	 * mappings: zero pages until used, returned whole when freed, and
 	 * no heap grown for them and never given back.
 	 */
+#ifdef __GLIBC__
 	(void)mallopt(M_MMAP_THRESHOLD, PM_MMAP_THRESHOLD);
+#endif
 	log_init(argv[0], 1, 0);
 	while ((ch = getopt_long(argc, argv, "ac:dfh:ilP:p:rS:st:u:Vw", longopts,
 	    NULL)) != -1) {
@@ -989,7 +993,13 @@ main(int argc, char *argv[])
 			check = 1;
 			break;
 		case 'V':
-			printf("portmap %s\n", PORTMAP_VERSION);
+			printf("portmap %s\n%s, %s\n", PORTMAP_VERSION,
+#if defined(__GLIBC__)
+			    "glibc, dynamic",
+#else
+			    "static (musl)",
+#endif
+			    notify_how());
 			return PM_EXIT_OK;
 		case 'w':	/* warm start: restore at start, the default */
 			break;

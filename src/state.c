@@ -37,6 +37,7 @@
  */
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 
 #include <errno.h>
@@ -218,6 +219,27 @@ st_decode(const uint8_t *b, struct st_rec *r, const char **why)
 }
 
 /* ---- messages ---- */
+
+#ifndef RENAME_NOREPLACE
+#define RENAME_NOREPLACE	(1 << 0)	/* linux/fs.h */
+#endif
+
+/*
+ * renameat2(RENAME_NOREPLACE) within the state directory, by its system
+ * call: not every C library has the wrapper (musl 1.2.3 has not).
+ * EINVAL or ENOSYS where the kernel or the file system cannot.
+ */
+static int
+st_rename_noreplace(int dirfd, const char *from, const char *to)
+{
+#ifdef SYS_renameat2
+	return (int)syscall(SYS_renameat2, dirfd, from, dirfd, to,
+	    RENAME_NOREPLACE);
+#else
+	errno = ENOSYS;
+	return -1;
+#endif
+}
 
 static void
 st_warn(struct state *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -592,8 +614,7 @@ st_move_aside(struct state *st, const char *why)
 		else
 			snprintf(name, sizeof(name), "%s.corrupt-%s-%d",
 			    ST_FILE, stamp, i);
-		if (renameat2(st->dirfd, ST_FILE, st->dirfd, name,
-		    RENAME_NOREPLACE) == 0) {
+		if (st_rename_noreplace(st->dirfd, ST_FILE, name) == 0) {
 			st_warn(st, "state file %s/%s %s; moved aside to %s/%s",
 			    st->dir, ST_FILE, why, st->dir, name);
 			return;

@@ -259,11 +259,12 @@ proc_alive(pid_t pid)
 	return p[2] != 'Z' && p[2] != 'X';
 }
 
-/* VmRSS in kB, or -1. */
+/* A "Name: N kB" line of /proc/PID/status (VmRSS, RssAnon), or -1. */
 static long
-proc_rss(pid_t pid)
+proc_status_kb(pid_t pid, const char *name)
 {
 	char	 path[64], line[256];
+	size_t	 len = strlen(name);
 	long	 kb = -1;
 	FILE	*f;
 
@@ -271,10 +272,19 @@ proc_rss(pid_t pid)
 	if ((f = fopen(path, "r")) == NULL)
 		return -1;
 	while (fgets(line, sizeof(line), f) != NULL)
-		if (sscanf(line, "VmRSS: %ld", &kb) == 1)
+		if (strncmp(line, name, len) == 0 && line[len] == ':') {
+			if (sscanf(line + len + 1, "%ld", &kb) != 1)
+				kb = -1;
 			break;
+		}
 	fclose(f);
 	return kb;
+}
+
+static long
+proc_rss(pid_t pid)
+{
+	return proc_status_kb(pid, "VmRSS");
 }
 
 static uint32_t
@@ -1498,8 +1508,10 @@ main(int argc, char **argv)
 
 		if (b.pid <= 0 || proc_cpu(b.pid, &ticks) == -1)
 			return 1;
-		printf("result label=%s phase=%s rss_kb=%ld cpu_ticks=%llu\n",
-		    b.label, xname, proc_rss(b.pid), (unsigned long long)ticks);
+		printf("result label=%s phase=%s rss_kb=%ld anon_kb=%ld "
+		    "cpu_ticks=%llu\n", b.label, xname, proc_rss(b.pid),
+		    proc_status_kb(b.pid, "RssAnon"),
+		    (unsigned long long)ticks);
 		return 0;
 	}
 

@@ -11,7 +11,10 @@
 # Environment (defaults in brackets):
 #   BUILD           where pmbench and portmap are [build]
 #   BENCH_MODE      normal, callgrind or quick [normal]
-#   BENCH_TARGETS   which of ours rpcbind limit [all three]
+#   BENCH_TARGETS   which of ours musl rpcbind limit [all four; callgrind
+#                   mode: ours rpcbind limit]
+#   BENCH_MUSL      where the static musl build of our daemon is
+#                   (make LIBC=musl) [build-musl]
 #   BENCH_DURATION  seconds per timed phase [3]
 #   BENCH_SIZES     three table sizes [10 1000 10000]
 #   BENCH_CONNS     idle TCP connections for memory per connection [500]
@@ -32,7 +35,9 @@ set -u
 BUILD=${BUILD:-build}
 [ -d "$BUILD" ] && BUILD=$(cd "$BUILD" && pwd)
 MODE=${BENCH_MODE:-normal}
-TARGETS=${BENCH_TARGETS:-ours rpcbind limit}
+TARGETS=${BENCH_TARGETS:-ours musl rpcbind limit}
+MUSL=${BENCH_MUSL:-build-musl}
+[ -d "$MUSL" ] && MUSL=$(cd "$MUSL" && pwd)
 DUR=${BENCH_DURATION:-3}
 SIZES=${BENCH_SIZES:-10 1000 10000}
 CONNS=${BENCH_CONNS:-500}
@@ -93,10 +98,11 @@ start_daemon() {
 	t=$1
 	shift
 	case $t in
-	ours)
+	ours|musl)
+		d=$BUILD/portmap
+		[ "$t" = musl ] && d=$MUSL/portmap
 		# shellcheck disable=SC2086
-		$SRV "$@" "$BUILD/portmap" -f $PORTMAP_OPTS \
-		    2>>/run/bench/daemon.log &
+		$SRV "$@" "$d" -f $PORTMAP_OPTS 2>>/run/bench/daemon.log &
 		;;
 	rpcbind)
 		# shellcheck disable=SC2086
@@ -263,6 +269,15 @@ for t in $TARGETS; do
 			echo "run.sh: $BUILD/portmap missing, skipping ours" >&2
 			continue
 		fi ;;
+	musl)
+		# Instructions and system calls: the same code, not compared.
+		[ "$MODE" = callgrind ] && [ -z "${BENCH_TARGETS:-}" ] &&
+		    continue
+		if [ ! -x "$MUSL/portmap" ]; then
+			echo "run.sh: $MUSL/portmap missing (make LIBC=musl)," \
+			    "skipping musl" >&2
+			continue
+		fi ;;
 	rpcbind)
 		if [ ! -x "$RPCBIND" ]; then
 			echo "run.sh: $RPCBIND missing, skipping rpcbind" >&2
@@ -290,7 +305,7 @@ log=$work/log
 BENCH_DURATION=$DUR BENCH_SIZES=$SIZES BENCH_CONNS=$CONNS BENCH_CALLS=$CALLS
 BENCH_HOLD=$HOLD_REGS
 export BUILD BENCH_DURATION BENCH_SIZES BENCH_CONNS BENCH_CALLS PORTMAP_OPTS \
-    RPCBIND BENCH_HOLD
+    RPCBIND BENCH_HOLD MUSL
 
 # One target, one run, in its own namespaces.
 run_inner() {
@@ -440,6 +455,9 @@ rpcbind_ver=$(dpkg-query -W -f='${Version}' rpcbind 2>/dev/null || echo "?")
 hdr="portmap benchmark ($MODE): $ncpu cpus ($(uname -r)), $secs s;"
 hdr="$hdr rpcbind $rpcbind_ver as '$RPCBIND -f $(rpcbind_options)';"
 hdr="$hdr ours as '$BUILD/portmap -f $PORTMAP_OPTS';"
+case " $targets " in
+*" musl "*) hdr="$hdr musl: the same, built with LIBC=musl ($MUSL/portmap);" ;;
+esac
 [ "$HOLD_REGS" = yes ] &&
     hdr="$hdr a UDP socket held on each registered port" ||
     hdr="$hdr nothing listens on the registered ports"

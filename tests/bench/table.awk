@@ -46,8 +46,8 @@ function raw(t, ph, n, what) {
 	if (what == "rss") return get(t, ph, n, "rss_kb")
 	return ""
 }
-function line(name, n, metric, a, b, c, r1, r2) {
-	printf "%-26s %6s  %-11s %12s %12s %12s %10s %10s\n", name, n, metric, a, b, c, r1, r2
+function line(name, n, metric, a, b, c, r1, r2, d) {
+	printf "%-26s %6s  %-11s %12s %12s %12s %10s %10s %12s\n", name, n, metric, a, b, c, r1, r2, d
 }
 function phase(name, ph, n, udp,   ln, w, m, i, r1, r2) {
 	if (!(("ours", ph, n, "reqs") in V) && !(("rpcbind", ph, n, "reqs") in V)) return
@@ -60,11 +60,12 @@ function phase(name, ph, n, udp,   ln, w, m, i, r1, r2) {
 		r2 = (udp && m[i] == "rps") ? ratio(raw("ours", ph, n, "rps"), raw("limit", ph, ln, "rps")) : ""
 		if (m[i] == "lat") r1 = ""
 		line(i == 1 ? name : "", i == 1 ? n : "", w[i], cell("ours", ph, n, m[i]),
-		    cell("rpcbind", ph, n, m[i]), udp ? cell("limit", ph, ln, m[i]) : "", r1, r2)
+		    cell("rpcbind", ph, n, m[i]), udp ? cell("limit", ph, ln, m[i]) : "", r1, r2,
+		    ("musl" in seen) ? cell("musl", ph, n, m[i]) : "")
 	}
 }
-function mem(name, a, b, c) {
-	printf "%-45s %12s %12s %12s %10s\n", name, a, b, c, ratio(a, b)
+function mem(name, a, b, c, d) {
+	printf "%-45s %12s %12s %12s %10s %12s\n", name, a, b, c, ratio(a, b), d
 }
 function v0(t, ph, n, k,   v) { v = V[t, ph, n, k]; return num(v) ? v : "-" }
 function perreg(t,   a, b, k) {
@@ -91,7 +92,8 @@ END {
 	printf "UDP: 4 sockets x 16 calls in flight; TCP: 4 connections x 1 call; connect-query-close:\n"
 	printf "4 at a time; churn: 8 in flight; DUMP: 2 connections.  limit: a trivial UDP responder\n"
 	printf "(recvmmsg/sendmmsg, fixed reply).  cpu us/req: daemon utime+stime per call.\n\n"
-	line("phase", "regs", "metric", "ours", "rpcbind", "limit", "ours/rpcb", "ours/limit")
+	line("phase", "regs", "metric", "ours", "rpcbind", "limit", "ours/rpcb", "ours/limit",
+	    ("musl" in seen) ? "musl" : "")
 	phase("UDP GETPORT v2", "udp-getport", s1, 1)
 	phase("UDP GETADDR v4", "udp-getaddr", s1, 1)
 	phase("TCP GETPORT persistent", "tcp-getport", s1, 0)
@@ -107,16 +109,23 @@ END {
 	phase("SET+UNSET churn (v2 UDP)", "churn", s3, 0)
 	phase("TCP DUMP v2", "dump", s3, 0)
 	print ""
-	printf "%-45s %12s %12s %12s %10s\n", "memory", "ours", "rpcbind", "limit", "ours/rpcb"
+	mu = ("musl" in seen)
+	printf "%-45s %12s %12s %12s %10s %12s\n", "memory", "ours", "rpcbind", "limit", "ours/rpcb",
+	    mu ? "musl" : ""
 	mem("RSS idle, kB", v0("ours", "idle", "", "rss_kb"), v0("rpcbind", "idle", "", "rss_kb"),
-	    v0("limit", "idle", "", "rss_kb"))
+	    v0("limit", "idle", "", "rss_kb"), mu ? v0("musl", "idle", "", "rss_kb") : "")
+	mem("  of it private (RssAnon), kB", v0("ours", "idle", "", "anon_kb"),
+	    v0("rpcbind", "idle", "", "anon_kb"), v0("limit", "idle", "", "anon_kb"),
+	    mu ? v0("musl", "idle", "", "anon_kb") : "")
 	mem(sprintf("RSS with %d registrations, kB", s3), v0("ours", "set", s3, "rss_kb"),
-	    v0("rpcbind", "set", s3, "rss_kb"), "")
-	mem(sprintf("bytes per registration (%d to %d)", s2, s3), perreg("ours"), perreg("rpcbind"), "")
+	    v0("rpcbind", "set", s3, "rss_kb"), "", mu ? v0("musl", "set", s3, "rss_kb") : "")
+	mem(sprintf("bytes per registration (%d to %d)", s2, s3), perreg("ours"), perreg("rpcbind"), "",
+	    mu ? perreg("musl") : "")
 	mem(sprintf("bytes per idle TCP connection (%d)", conns),
-	    v0("ours", "conns", "", "bytes_per_conn"), v0("rpcbind", "conns", "", "bytes_per_conn"), "")
+	    v0("ours", "conns", "", "bytes_per_conn"), v0("rpcbind", "conns", "", "bytes_per_conn"), "",
+	    mu ? v0("musl", "conns", "", "bytes_per_conn") : "")
 	mem("RSS at the end, kB", v0("ours", "final", "", "rss_kb"), v0("rpcbind", "final", "", "rss_kb"),
-	    v0("limit", "final", "", "rss_kb"))
+	    v0("limit", "final", "", "rss_kb"), mu ? v0("musl", "final", "", "rss_kb") : "")
 	for (t in seen) if (V[t, "conns", "", "ok"] != V[t, "conns", "", "conns"])
 		notes = notes sprintf("  %s: %s of %s idle connections answered\n", t,
 		    V[t, "conns", "", "ok"], V[t, "conns", "", "conns"])

@@ -46,6 +46,26 @@ else
 	done_testing
 fi
 wait_line 5 "$T/n1.log" 'PROBE' || true
+# Who did the talking: libsystemd (loaded now that NOTIFY_SOCKET is set)
+# in the glibc build; in the static musl build, no shared object at all.
+# Both ways -V says which.  (Under valgrind the maps are valgrind's.)
+if [ -z "${PMAP_VALGRIND:-}" ]; then
+	_maps=$(cat "/proc/$DAEMON_PID/maps" 2>/dev/null)
+	case $("$PORTMAP" -V) in
+	*"no libsystemd"*)
+		case $_maps in
+		*.so*) not_ok "static build: no shared object mapped" ;;
+		"") not_ok "static build: read the daemon's maps" ;;
+		*) ok "static build: READY=1 sent with no shared object mapped" ;;
+		esac ;;
+	*"libsystemd loaded"*)
+		case $_maps in
+		*libsystemd.so*) ok "READY=1 sent with libsystemd loaded" ;;
+		*) not_ok "libsystemd loaded under NOTIFY_SOCKET" ;;
+		esac ;;
+	*) not_ok "portmap -V names how it talks to a service manager" ;;
+	esac
+fi
 capture cat "$T/n1.log"
 expect "every socket answered the moment READY=1 arrived (udp, tcp, udp6, tcp6, local, abstract)" \
     '^[0-9]+ PROBE ok$'

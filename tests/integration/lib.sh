@@ -57,7 +57,8 @@ RPCINFO=/usr/sbin/rpcinfo		# Debian's, never ours
 RPCBIND=/sbin/rpcbind
 TC=$BUILD/tests/progs/tirpc_client
 TS=$BUILD/tests/progs/tirpc_server
-PORTMAP=$BUILD/portmap
+# PMAP_PORTMAP: another build of the daemon (make check runs the musl one)
+PORTMAP=${PMAP_PORTMAP:-$BUILD/portmap}
 export BUILD PMAP_DAEMON
 
 TESTS_OK=0
