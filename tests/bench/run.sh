@@ -15,7 +15,9 @@
 #                   mode: ours rpcbind limit]
 #   BENCH_MUSL      where the static musl build of our daemon is
 #                   (make LIBC=musl) [build-musl]
-#   BENCH_DURATION  seconds per timed phase [3]
+#   BENCH_DURATION  seconds per timed phase [2]
+#   BENCH_REPEAT    runs of each timed phase per target; the table shows
+#                   the run with the median rate [3; quick mode 1]
 #   BENCH_SIZES     three table sizes [10 1000 10000]
 #   BENCH_CONNS     idle TCP connections for memory per connection [500]
 #   BENCH_CALLS     GETPORTs per callgrind/strace run [5000]
@@ -38,7 +40,8 @@ MODE=${BENCH_MODE:-normal}
 TARGETS=${BENCH_TARGETS:-ours musl rpcbind limit}
 MUSL=${BENCH_MUSL:-build-musl}
 [ -d "$MUSL" ] && MUSL=$(cd "$MUSL" && pwd)
-DUR=${BENCH_DURATION:-3}
+DUR=${BENCH_DURATION:-2}
+REPEAT=${BENCH_REPEAT:-3}
 SIZES=${BENCH_SIZES:-10 1000 10000}
 CONNS=${BENCH_CONNS:-500}
 CALLS=${BENCH_CALLS:-5000}
@@ -241,6 +244,7 @@ case $MODE in
 normal|callgrind) ;;
 quick)
 	DUR=${BENCH_DURATION:-0.5}
+	REPEAT=${BENCH_REPEAT:-1}
 	SIZES=${BENCH_SIZES:-10 100 500}
 	CONNS=${BENCH_CONNS:-50}
 	CALLS=${BENCH_CALLS:-200}
@@ -385,6 +389,16 @@ step() {
 	done
 }
 
+# tstep WHO PHASE ARGS...: a timed phase, REPEAT times (the targets in
+# turn each time, the order alternating).
+tstep() {
+	r=0
+	while [ "$r" -lt "$REPEAT" ]; do
+		step "$@"
+		r=$((r + 1))
+	done
+}
+
 live=""
 start=$(date +%s)
 if [ "$MODE" = callgrind ]; then
@@ -423,21 +437,21 @@ else
 	hold_regs 0 "$s1"
 	step daemons set -n "$s1" -r "$s1"
 	for ph in udp-getport udp-getaddr; do
-		step all $ph -r "$s1" -d "$DUR"
+		tstep all $ph -r "$s1" -d "$DUR"
 	done
 	for ph in tcp-getport tcp-cqc churn dump; do
-		step daemons $ph -r "$s1" -d "$DUR"
+		tstep daemons $ph -r "$s1" -d "$DUR"
 	done
 	hold_regs "$s1" $((s2 - s1))
 	step daemons set -f "$s1" -n $((s2 - s1)) -r "$s2"
-	step daemons dump -r "$s2" -d "$DUR"
+	tstep daemons dump -r "$s2" -d "$DUR"
 	hold_regs "$s2" $((s3 - s2))
 	step daemons set -f "$s2" -n $((s3 - s2)) -r "$s3"
 	for ph in udp-getport udp-getaddr; do
-		step all $ph -r "$s3" -d "$DUR"
+		tstep all $ph -r "$s3" -d "$DUR"
 	done
 	for ph in tcp-getport churn dump; do
-		step daemons $ph -r "$s3" -d "$DUR"
+		tstep daemons $ph -r "$s3" -d "$DUR"
 	done
 	step daemons conns -c "$CONNS"
 	step all stat -x final
@@ -466,6 +480,6 @@ if [ "$MODE" = callgrind ]; then
 	awk -v hdr="$hdr" -v calls="$CALLS" -f "$HERE/table_cg.awk" "$res"
 else
 	set -- $SIZES
-	awk -v hdr="$hdr" -v dur="$DUR" -v s1="$1" -v s2="$2" -v s3="$3" \
+	awk -v hdr="$hdr" -v dur="$DUR" -v rep="$REPEAT" -v s1="$1" -v s2="$2" -v s3="$3" \
 	    -v conns="$CONNS" -f "$HERE/table.awk" "$res"
 fi

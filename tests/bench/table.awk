@@ -1,5 +1,7 @@
 # table.awk - the benchmark table from pmbench's "result k=v ..." lines.
-# Variables: hdr, dur, s1 s2 s3 (table sizes), conns.
+# Variables: hdr, dur, rep (runs per timed phase), s1 s2 s3 (table sizes),
+# conns.  A phase run more than once is shown by its run with the median
+# rate (all of that run's figures, not a mix of runs).
 
 function num(x) { return x ~ /^[0-9]+(\.[0-9]*)?$/ }
 function get(t, ph, n, k) { return V[t, ph, n, k] }
@@ -11,16 +13,7 @@ function cell(t, ph, n, what,   v, p50, p99) {
 	if (!((t, ph, n, "reqs") in V)) return "-"
 	if (what == "rps") {
 		v = sprintf("%.0f", get(t, ph, n, "rps"))
-		if (get(t, ph, n, "reqs") + 0 == 0) {
-			v = v "!"
-			notes = notes sprintf("  %s %s (%s regs): no call answered within the phase\n",
-			    t, ph, n)
-		} else if (get(t, ph, n, "errs") + 0 > 0 || get(t, ph, n, "lost") + 0 > 0) {
-			v = v "!"
-			notes = notes sprintf("  %s %s (%s regs): %d wrong answers, %d lost of %d\n",
-			    t, ph, n, get(t, ph, n, "errs"), get(t, ph, n, "lost"),
-			    get(t, ph, n, "reqs"))
-		}
+		if ((t, ph, n) in BAD) v = v "!"
 		return v
 	}
 	if (what == "lat") {
@@ -75,20 +68,54 @@ function perreg(t,   a, b, k) {
 	return sprintf("%.0f", (b - a) * 1024 / k)
 }
 
-$1 == "result" {
+function parse(ln,   f, nf, i, eq) {
 	delete kv
-	for (i = 2; i <= NF; i++) {
-		eq = index($i, "=")
-		if (eq > 0) kv[substr($i, 1, eq - 1)] = substr($i, eq + 1)
+	nf = split(ln, f, " ")
+	for (i = 2; i <= nf; i++) {
+		eq = index(f[i], "=")
+		if (eq > 0) kv[substr(f[i], 1, eq - 1)] = substr(f[i], eq + 1)
 	}
-	t = kv["label"]; ph = kv["phase"]; n = ("nreg" in kv) ? kv["nreg"] : ""
-	for (k in kv) V[t, ph, n, k] = kv[k]
-	seen[t] = 1
+}
+
+$1 == "result" {
+	parse($0)
+	key = kv["label"] SUBSEP kv["phase"] SUBSEP (("nreg" in kv) ? kv["nreg"] : "")
+	if (!(key in nrun)) keys[++nkeys] = key
+	R[key, ++nrun[key]] = $0
+	RPS[key, nrun[key]] = ("rps" in kv) ? kv["rps"] + 0 : 0
+	# Any run that went wrong marks the phase, median or not.
+	if (("reqs" in kv) && kv["reqs"] + 0 == 0) {
+		BAD[key] = 1
+		notes = notes sprintf("  %s %s (%s regs), run %d: no call answered within the phase\n",
+		    kv["label"], kv["phase"], kv["nreg"], nrun[key])
+	} else if (kv["errs"] + 0 > 0 || kv["lost"] + 0 > 0) {
+		BAD[key] = 1
+		notes = notes sprintf("  %s %s (%s regs), run %d: %d wrong answers, %d lost of %d\n",
+		    kv["label"], kv["phase"], kv["nreg"], nrun[key], kv["errs"], kv["lost"], kv["reqs"])
+	}
+}
+
+# The run of key with the median rate (the lower middle of an even count).
+function median(key,   n, i, j, idx, tmp) {
+	n = nrun[key]
+	for (i = 1; i <= n; i++) idx[i] = i
+	for (i = 2; i <= n; i++)
+		for (j = i; j > 1 && RPS[key, idx[j - 1]] > RPS[key, idx[j]]; j--) {
+			tmp = idx[j]; idx[j] = idx[j - 1]; idx[j - 1] = tmp
+		}
+	return R[key, idx[int((n + 1) / 2)]]
 }
 
 END {
+	for (i = 1; i <= nkeys; i++) {
+		parse(median(keys[i]))
+		t = kv["label"]; ph = kv["phase"]; n = ("nreg" in kv) ? kv["nreg"] : ""
+		for (k in kv) V[t, ph, n, k] = kv[k]
+		seen[t] = 1
+	}
 	print hdr
-	printf "%s s per timed phase after a short warm-up, targets interleaved phase by phase;\n", dur
+	printf "%s s per timed phase after a short warm-up, targets interleaved phase by phase,\n", dur
+	printf "each timed phase run %d times per target (shown: the run with the median rate);\n", rep
 	printf "UDP: 4 sockets x 16 calls in flight; TCP: 4 connections x 1 call; connect-query-close:\n"
 	printf "4 at a time; churn: 8 in flight; DUMP: 2 connections.  limit: a trivial UDP responder\n"
 	printf "(recvmmsg/sendmmsg, fixed reply).  cpu us/req: daemon utime+stime per call.\n\n"
