@@ -10,12 +10,14 @@
  * kernel changed are reset.
  */
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <netinet/in.h>
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "pmap_prot.h"
@@ -232,6 +234,24 @@ udp_sendto(struct udp_srv *u, const struct udp_origin *o,
 	return 0;
 }
 
+/*
+ * sendmmsg(2).  musl's, on 64-bit systems, sends one sendmsg() per
+ * message: its struct msghdr and cmsghdr have 32-bit lengths followed by
+ * padding members where the kernel reads 64-bit ones, and it cannot know
+ * that a caller's padding is zero.  Ours is (udp_reply() writes whole
+ * headers, udp_origin_ctl() clears the control buffer first), so the
+ * system call reads the right lengths: call it directly.
+ */
+static int
+udp_sendmmsg(int fd, struct mmsghdr *v, unsigned n, int flags)
+{
+#if defined(__GLIBC__) || !defined(SYS_sendmmsg)
+	return sendmmsg(fd, v, n, flags);
+#else
+	return (int)syscall(SYS_sendmmsg, fd, v, n, flags);
+#endif
+}
+
 /* Send the replies of the batch, in one sendmmsg() as far as it goes. */
 static void
 udp_flush(struct udp_srv *u, int fd)
@@ -244,7 +264,7 @@ udp_flush(struct udp_srv *u, int fd)
 	if (u->presend != NULL)
 		u->presend(u->presend_arg);
 	while (i < u->nout) {
-		n = sendmmsg(fd, u->smsgs + i, u->nout - i,
+		n = udp_sendmmsg(fd, u->smsgs + i, u->nout - i,
 		    MSG_DONTWAIT | MSG_NOSIGNAL);
 		if (n > 0) {
 			u->st->dgrams_out += (unsigned)n;
@@ -308,13 +328,15 @@ udp_reply(struct udp_srv *u, struct udp_sock *s, struct msghdr *rm,
 		o.family = 0;
 	iov->iov_base = enc->buf;
 	iov->iov_len = enc->len;
-	m->msg_name = rm->msg_name;
-	m->msg_namelen = rm->msg_namelen;
-	m->msg_iov = iov;
-	m->msg_iovlen = 1;
+	/* Whole: a C library's padding members are zero (see udp_sendmmsg) */
+	*m = (struct msghdr){
+		.msg_name = rm->msg_name,
+		.msg_namelen = rm->msg_namelen,
+		.msg_iov = iov,
+		.msg_iovlen = 1,
+	};
 	m->msg_controllen = udp_origin_ctl(&u->sctls[u->nout], &o);
 	m->msg_control = m->msg_controllen > 0 ? u->sctls[u->nout].buf : NULL;
-	m->msg_flags = 0;
 	u->nout++;
 	/* the next reply starts aligned */
 	u->outlen += (enc->len + 7) & ~(size_t)7;
