@@ -977,9 +977,27 @@ run_tcp(struct bench *b)
 /* ----------------------------------------------- connect-query-close */
 
 static void
+cqc_fail(struct bench *b, struct slot *s)
+{
+	close(s->fd);
+	s->fd = -1;
+	rm_next(&s->rm);
+	s->state = 0;
+	if (s->busy) {
+		s->busy = 0;
+		b->inflight--;
+		if (b->measuring)
+			b->errs++;
+	}
+}
+
+static void
 cqc_start(struct bench *b, struct slot *s, unsigned idx)
 {
 	struct epoll_event ev;
+	uint8_t		req[REQ_MAX];
+	size_t		len;
+	ssize_t		r;
 
 	next_call(b, s, idx);
 	s->t0 = now_ns();
@@ -993,25 +1011,30 @@ cqc_start(struct bench *b, struct slot *s, unsigned idx)
 		s->state = 0;
 		return;
 	}
-	s->state = 1;
-	ev.events = EPOLLOUT | EPOLLIN;
+	/*
+	 * On loopback the handshake is usually over when connect() returns
+	 * EINPROGRESS: send at once, and wait for EPOLLOUT only if that
+	 * fails (three system calls less per connection on this side, which
+	 * is the side whose core runs out first).
+	 */
+	len = build_req(req, sizeof(req), s->op, s->xid, s->prog, 1);
+	r = write(s->fd, req, len);
+	if (r == (ssize_t)len) {
+		s->state = 2;
+		ev.events = EPOLLIN;
+	} else {
+		if (r > 0 || (r == -1 && errno != EAGAIN &&
+		    errno != ENOTCONN)) {
+			errlog(b, "%s: write: errno %ld", "cqc",
+			    (long)(r > 0 ? 0 : errno));
+			cqc_fail(b, s);
+			return;
+		}
+		s->state = 1;
+		ev.events = EPOLLOUT | EPOLLIN;
+	}
 	ev.data.u32 = idx;
 	epoll_ctl(b->ep, EPOLL_CTL_ADD, s->fd, &ev);
-}
-
-static void
-cqc_fail(struct bench *b, struct slot *s)
-{
-	close(s->fd);
-	s->fd = -1;
-	rm_next(&s->rm);
-	s->state = 0;
-	if (s->busy) {
-		s->busy = 0;
-		b->inflight--;
-		if (b->measuring)
-			b->errs++;
-	}
 }
 
 static int
