@@ -15,9 +15,9 @@
 #                   mode: ours rpcbind limit]
 #   BENCH_MUSL      where the static musl build of our daemon is
 #                   (make LIBC=musl) [build-musl]
-#   BENCH_DURATION  seconds per timed phase [2]
+#   BENCH_DURATION  seconds per timed phase [1.5]
 #   BENCH_REPEAT    runs of each timed phase per target; the table shows
-#                   the run with the median rate [3; quick mode 1]
+#                   the run with the median rate [5; quick mode 1]
 #   BENCH_SIZES     three table sizes [10 1000 10000]
 #   BENCH_CONNS     idle TCP connections for memory per connection [500]
 #   BENCH_CALLS     GETPORTs per callgrind/strace run [5000]
@@ -40,8 +40,8 @@ MODE=${BENCH_MODE:-normal}
 TARGETS=${BENCH_TARGETS:-ours musl rpcbind limit}
 MUSL=${BENCH_MUSL:-build-musl}
 [ -d "$MUSL" ] && MUSL=$(cd "$MUSL" && pwd)
-DUR=${BENCH_DURATION:-2}
-REPEAT=${BENCH_REPEAT:-3}
+DUR=${BENCH_DURATION:-1.5}
+REPEAT=${BENCH_REPEAT:-5}
 SIZES=${BENCH_SIZES:-10 1000 10000}
 CONNS=${BENCH_CONNS:-500}
 CALLS=${BENCH_CALLS:-5000}

@@ -42,6 +42,23 @@ function raw(t, ph, n, what) {
 function line(name, n, metric, a, b, c, r1, r2, d) {
 	printf "%-26s %6s  %-11s %12s %12s %12s %10s %10s %12s\n", name, n, metric, a, b, c, r1, r2, d
 }
+# The median over the rounds of a's rate over b's in the same round (the
+# targets of a round run one after the other, seconds apart): a machine
+# whose speed drifts between rounds moves both sides of each ratio alike.
+function pratio(a, b,   ka, kb, k, n, x, i, j, tmp) {
+	ka = a; kb = b
+	if (!(ka in nrun) || !(kb in nrun)) return "-"
+	n = 0
+	for (k = 1; k <= nrun[ka] && k <= nrun[kb]; k++)
+		if (RPS[kb, k] > 0) x[++n] = RPS[ka, k] / RPS[kb, k]
+	if (n == 0) return "-"
+	for (i = 2; i <= n; i++)
+		for (j = i; j > 1 && x[j - 1] > x[j]; j--) {
+			tmp = x[j]; x[j] = x[j - 1]; x[j - 1] = tmp
+		}
+	return sprintf("%.2f", n % 2 ? x[(n + 1) / 2] : (x[n / 2] + x[n / 2 + 1]) / 2)
+}
+
 function phase(name, ph, n, udp,   ln, w, m, i, r1, r2) {
 	if (!(("ours", ph, n, "reqs") in V) && !(("rpcbind", ph, n, "reqs") in V)) return
 	# The responder measured at this size, else at the smallest.
@@ -50,7 +67,9 @@ function phase(name, ph, n, udp,   ln, w, m, i, r1, r2) {
 	split("req/s|p50/p99 us|cpu us/req|rss kB after", w, "|")
 	for (i = 1; i <= 4; i++) {
 		r1 = (m[i] == "lat") ? "" : ratio(raw("ours", ph, n, m[i]), raw("rpcbind", ph, n, m[i]))
-		r2 = (udp && m[i] == "rps") ? ratio(raw("ours", ph, n, "rps"), raw("limit", ph, ln, "rps")) : ""
+		if (m[i] == "rps")
+			r1 = pratio("ours" SUBSEP ph SUBSEP n, "rpcbind" SUBSEP ph SUBSEP n)
+		r2 = (udp && m[i] == "rps") ? pratio("ours" SUBSEP ph SUBSEP n, "limit" SUBSEP ph SUBSEP ln) : ""
 		if (m[i] == "lat") r1 = ""
 		line(i == 1 ? name : "", i == 1 ? n : "", w[i], cell("ours", ph, n, m[i]),
 		    cell("rpcbind", ph, n, m[i]), udp ? cell("limit", ph, ln, m[i]) : "", r1, r2,
@@ -115,7 +134,8 @@ END {
 	}
 	print hdr
 	printf "%s s per timed phase after a short warm-up, targets interleaved phase by phase,\n", dur
-	printf "each timed phase run %d times per target (shown: the run with the median rate);\n", rep
+	printf "each timed phase run %d times per target (shown: the run with the median rate;\n", rep
+	printf "req/s ratios: the median of the ratios within each round);\n"
 	printf "UDP: 4 sockets x 16 calls in flight; TCP: 4 connections x 1 call; connect-query-close:\n"
 	printf "4 at a time; churn: 8 in flight; DUMP: 2 connections.  limit: a trivial UDP responder\n"
 	printf "(recvmmsg/sendmmsg, fixed reply).  cpu us/req: daemon utime+stime per call.\n\n"
