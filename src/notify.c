@@ -10,7 +10,8 @@
  * it costs about 1.3 MB of resident memory, which runs outside systemd
  * should not pay.  Where libsystemd cannot serve, the same conventions
  * are done here by hand: when the library cannot be loaded (a warning,
- * once), and for messages after a chroot (see notify_send()).
+ * once), for messages after a chroot (see notify_send()), and always in a
+ * build without it (PM_NO_LIBSYSTEMD: make LIBC=musl).
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
