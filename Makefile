@@ -156,11 +156,12 @@ run: deps
 	$(MAKE) all
 	./$(BUILD)/portmap -f
 
-# Integration scripts run again against the static musl daemon (the test
-# programs stay glibc's): the protocol on every transport, the state file,
-# the service manager's protocol, privileges, policy, hostile input.
+# Integration scripts run again against the static musl daemon and clients
+# (the test programs stay glibc's): the protocol on every transport, rpcinfo
+# against Debian's byte for byte, the state file, the service manager's
+# protocol, privileges, policy, hostile input.
 MUSL_SCRIPTS	 = tirpc tirpc_table tirpc_options debian_rpcinfo nfs_peers \
-		   rpcinfo_json rpcinfo_hostile pmap_roundtrip state_restore \
+		   rpcinfo_golden rpcinfo_json rpcinfo_hostile pmap_roundtrip state_restore \
 		   state_signals state_damaged boot_notify boot_activate \
 		   boot_privs boot_hardening policy_access policy_amp \
 		   conflict_bind reap_netns abuse_garbage abuse_bomb \
@@ -169,8 +170,8 @@ MUSL_SCRIPTS	 = tirpc tirpc_table tirpc_options debian_rpcinfo nfs_peers \
 check-musl: tests
 	$(MAKE) -j$$(nproc) all LIBC=musl BUILD=build-musl
 	BUILD=$(BUILD) ONLY=integration PMAP_PORTMAP=$(CURDIR)/build-musl/portmap \
-	    SCRIPTS="$(MUSL_SCRIPTS)" LOGDIR=$(BUILD)/test-logs-musl \
-	    sh tests/run.sh
+	    PMAP_CLIENTS=$(CURDIR)/build-musl SCRIPTS="$(MUSL_SCRIPTS)" \
+	    LOGDIR=$(BUILD)/test-logs-musl sh tests/run.sh
 
 # Integration scripts run again with the daemon under valgrind (memcheck:
 # no error, no definite leak; valgrind_daemon.sh does so in every run).

@@ -144,6 +144,51 @@ cl_cat(char *buf, size_t sz, const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * strerror() in glibc's words: rpcinfo's messages are compared with
+ * rpcbind's rpcinfo byte for byte, and another C library words some of
+ * the errors a client meets differently (musl: "Message too large",
+ * "Operation timed out", ...).
+ */
+static const char *
+cl_strerror(int e)
+{
+#ifndef __GLIBC__
+	static const struct {
+		int		 e;
+		const char	*s;
+	} glibc[] = {
+		{ EIO, "Input/output error" },
+		{ ENOMEM, "Cannot allocate memory" },
+		{ EBUSY, "Device or resource busy" },
+		{ EMFILE, "Too many open files" },
+		{ ENAMETOOLONG, "File name too long" },
+		{ ELOOP, "Too many levels of symbolic links" },
+		{ EOVERFLOW, "Value too large for defined data type" },
+		{ ENOTSOCK, "Socket operation on non-socket" },
+		{ EMSGSIZE, "Message too long" },
+		{ EOPNOTSUPP, "Operation not supported" },
+		{ EADDRINUSE, "Address already in use" },
+		{ EADDRNOTAVAIL, "Cannot assign requested address" },
+		{ ENETUNREACH, "Network is unreachable" },
+		{ ENETRESET, "Network dropped connection on reset" },
+		{ ECONNABORTED, "Software caused connection abort" },
+		{ EISCONN, "Transport endpoint is already connected" },
+		{ ENOTCONN, "Transport endpoint is not connected" },
+		{ ESHUTDOWN, "Cannot send after transport endpoint shutdown" },
+		{ ETIMEDOUT, "Connection timed out" },
+		{ EHOSTUNREACH, "No route to host" },
+		{ EINPROGRESS, "Operation now in progress" },
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof(glibc) / sizeof(glibc[0]); i++)
+		if (glibc[i].e == e)
+			return glibc[i].s;
+#endif
+	return strerror(e);
+}
+
 void
 cl_sperror(const struct cl_err *e, const char *prefix, char *buf, size_t sz)
 {
@@ -154,7 +199,7 @@ cl_sperror(const struct cl_err *e, const char *prefix, char *buf, size_t sz)
 	switch (e->stat) {
 	case CL_CANTSEND:
 	case CL_CANTRECV:
-		cl_cat(buf, sz, "; errno = %s", strerror(e->errnum));
+		cl_cat(buf, sz, "; errno = %s", cl_strerror(e->errnum));
 		break;
 	case CL_VERSMISMATCH:
 	case CL_PROGVERSMISMATCH:
@@ -202,10 +247,10 @@ cl_spcreateerror(const struct cl_err *e, const char *prefix, char *buf,
 		cl_cat(buf, sz, " - %s", cl_sperrno(e->sub) + 5);
 		if (e->sub == CL_CANTSEND || e->sub == CL_CANTRECV)
 			cl_cat(buf, sz, ": errno %d (%s)", e->suberrno,
-			    strerror(e->suberrno));
+			    cl_strerror(e->suberrno));
 		break;
 	case CL_SYSTEMERROR:
-		cl_cat(buf, sz, " - %s", strerror(e->errnum));
+		cl_cat(buf, sz, " - %s", cl_strerror(e->errnum));
 		break;
 	default:
 		break;

@@ -23,6 +23,7 @@
 #include "uaddr.h"
 #include "xdr.h"
 
+#define RPI_OPTS	"a:bdlmn:pstT:u"	/* rpcbind's rpcinfo's options */
 #define RPI_SOCKET	"/run/rpcbind.sock"
 #define RPI_PING_MS	10000		/* a NULL call */
 #define RPI_DUMP_MS	60000		/* a listing */
@@ -1390,6 +1391,81 @@ rpi_longopts(int argc, char **argv)
 	return j;
 }
 
+/*
+ * The options, parsed here rather than by getopt(3), so that every C
+ * library gives rpcbind's rpcinfo's behaviour, which is glibc's getopt():
+ * operands may come before options ("rpcinfo -u host -5 2" reports -5 as
+ * an option), options may be grouped, an option's argument is the rest
+ * of its word or else the next word whatever it looks like, "--" ends
+ * the options, and the errors are worded as glibc words them.  With
+ * POSIXLY_CORRECT set the first operand ends the options, as with glibc.
+ * musl's getopt() neither reorders nor words errors the same way.
+ */
+struct rpi_opt {
+	int	  argc;
+	char	**argv;
+	int	  i;		/* the word being read */
+	int	  k;		/* the next character in it, 0 for a new word */
+	int	  noperands;	/* operands collected so far, in ops[] */
+	char	**ops;
+	int	  posix;
+	int	  done;
+	char	 *arg;		/* the option's argument */
+	int	  opt;		/* the option character, for messages */
+};
+
+/* The next option; '?' unknown, ':' missing its argument; -1 at the end. */
+static int
+rpi_getopt(struct rpi_opt *o, const char *optstring)
+{
+	const char	*spec;
+	char		*w;
+	int		 c;
+
+	o->arg = NULL;
+	while (o->k == 0) {
+		if (o->done || o->i >= o->argc)
+			return -1;
+		w = o->argv[o->i];
+		if (strcmp(w, "--") == 0) {
+			for (o->i++; o->i < o->argc; o->i++)
+				o->ops[o->noperands++] = o->argv[o->i];
+			return -1;
+		}
+		if (w[0] != '-' || w[1] == '\0') {
+			if (o->posix) {
+				o->done = 1;
+				while (o->i < o->argc)
+					o->ops[o->noperands++] =
+					    o->argv[o->i++];
+				return -1;
+			}
+			o->ops[o->noperands++] = w;
+			o->i++;
+			continue;
+		}
+		o->k = 1;
+	}
+	w = o->argv[o->i];
+	c = (unsigned char)w[o->k++];
+	o->opt = c;
+	spec = c != ':' ? strchr(optstring, c) : NULL;
+	if (spec != NULL && spec[1] == ':') {
+		if (w[o->k] != '\0')
+			o->arg = w + o->k;
+		else if (o->i + 1 < o->argc)
+			o->arg = o->argv[++o->i];
+		o->i++;
+		o->k = 0;
+		return o->arg != NULL ? c : ':';
+	}
+	if (w[o->k] == '\0') {
+		o->i++;
+		o->k = 0;
+	}
+	return spec != NULL ? c : '?';
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1397,12 +1473,22 @@ main(int argc, char **argv)
 	const char	*netid = NULL, *address = NULL, *s;
 	char		*end;
 	long		 port;
+	struct rpi_opt	 o;
 	int		 c, errflg = 0;
 
 	if ((s = getenv("RPCINFO_SOCKET")) != NULL && s[0] != '\0')
 		rpi_sock = s;
 	argc = rpi_longopts(argc, argv);
-	while ((c = getopt(argc, argv, "a:bdlmn:pstT:u")) != -1) {
+	memset(&o, 0, sizeof(o));
+	o.argc = argc;
+	o.argv = argv;
+	o.i = 1;
+	o.posix = getenv("POSIXLY_CORRECT") != NULL;
+	if ((o.ops = calloc((size_t)argc + 1, sizeof(*o.ops))) == NULL) {
+		fprintf(stderr, "rpcinfo: out of memory\n");
+		exit(1);
+	}
+	while ((c = rpi_getopt(&o, RPI_OPTS)) != -1) {
 		switch (c) {
 		case 'p':
 		case 't':
@@ -1414,7 +1500,7 @@ main(int argc, char **argv)
 		case 'm':
 		case 's':
 			if (c == 'a')
-				address = optarg;
+				address = o.arg;
 			if (func != RPI_NONE) {
 				errflg = 1;
 				break;
@@ -1426,19 +1512,27 @@ main(int argc, char **argv)
 			    RPI_RPCBDUMP_SHORT;
 			break;
 		case 'n':
-			port = strtol(optarg, &end, 10);
-			if (end == optarg || *end != '\0' || port < 0 ||
+			port = strtol(o.arg, &end, 10);
+			if (end == o.arg || *end != '\0' || port < 0 ||
 			    port > 65535) {
 				fprintf(stderr, "rpcinfo: %s is illegal port "
-				    "number\n", optarg);
+				    "number\n", o.arg);
 				exit(1);
 			}
 			rpi_port = (uint16_t)port;
 			break;
 		case 'T':
-			netid = optarg;
+			netid = o.arg;
+			break;
+		case ':':
+			/* getopt's messages name argv[0], the others do not */
+			fprintf(stderr, "%s: option requires an argument "
+			    "-- '%c'\n", argv[0], o.opt);
+			errflg = 1;
 			break;
 		default:
+			fprintf(stderr, "%s: invalid option -- '%c'\n",
+			    argv[0], o.opt);
 			errflg = 1;
 			break;
 		}
@@ -1446,7 +1540,7 @@ main(int argc, char **argv)
 	if (errflg || (func == RPI_ADDRPING && netid == NULL))
 		rpi_usage();
 	if (func == RPI_NONE)
-		func = argc - optind > 1 ? RPI_PROGPING : RPI_RPCBDUMP;
+		func = o.noperands > 1 ? RPI_PROGPING : RPI_RPCBDUMP;
 	if (rpi_json && func != RPI_PMAPDUMP && func != RPI_RPCBDUMP &&
 	    func != RPI_RPCBDUMP_SHORT && func != RPI_ADDRLIST &&
 	    func != RPI_GETSTAT) {
@@ -1454,8 +1548,8 @@ main(int argc, char **argv)
 		    "the default listing\n");
 		exit(1);
 	}
-	argc -= optind;
-	argv += optind;
+	argc = o.noperands;
+	argv = o.ops;
 	switch (func) {
 	case RPI_PMAPDUMP:
 		if (rpi_port != 0)

@@ -57,8 +57,11 @@ RPCINFO=/usr/sbin/rpcinfo		# Debian's, never ours
 RPCBIND=/sbin/rpcbind
 TC=$BUILD/tests/progs/tirpc_client
 TS=$BUILD/tests/progs/tirpc_server
-# PMAP_PORTMAP: another build of the daemon (make check runs the musl one)
+# PMAP_PORTMAP: another build of the daemon, PMAP_CLIENTS: the directory of
+# another build of rpcinfo, pmap_dump and pmap_set (make check runs the
+# musl ones); the test programs are always $BUILD's.
 PORTMAP=${PMAP_PORTMAP:-$BUILD/portmap}
+CLIENTS=${PMAP_CLIENTS:-$BUILD}
 export BUILD PMAP_DAEMON
 
 TESTS_OK=0

@@ -10,8 +10,8 @@ fi
 
 . "$(dirname "$0")/lib.sh"
 
-PMAP_DUMP=$BUILD/pmap_dump
-PMAP_SET=$BUILD/pmap_set
+PMAP_DUMP=$CLIENTS/pmap_dump
+PMAP_SET=$CLIENTS/pmap_set
 if [ ! -x "$PMAP_DUMP" ] || [ ! -x "$PMAP_SET" ]; then
 	not_ok "pmap_dump and pmap_set are built"
 	done_testing

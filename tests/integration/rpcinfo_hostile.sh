@@ -9,10 +9,10 @@
 
 . "$(dirname "$0")/lib.sh"
 
-OURS=$BUILD/rpcinfo
+OURS=$CLIENTS/rpcinfo
 FAKE=$BUILD/tests/progs/fake_server
-PMAP_DUMP=$BUILD/pmap_dump
-PMAP_SET=$BUILD/pmap_set
+PMAP_DUMP=$CLIENTS/pmap_dump
+PMAP_SET=$CLIENTS/pmap_set
 ESC=$(printf '\033')
 
 if [ ! -x "$OURS" ] || [ ! -x "$FAKE" ]; then

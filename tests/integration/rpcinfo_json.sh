@@ -10,8 +10,8 @@ fi
 
 . "$(dirname "$0")/lib.sh"
 
-OURS=$BUILD/rpcinfo
-PMAP_SET=$BUILD/pmap_set
+OURS=$CLIENTS/rpcinfo
+PMAP_SET=$CLIENTS/pmap_set
 if [ ! -x "$OURS" ] || ! command -v jq >/dev/null; then
 	not_ok "our rpcinfo ($OURS) and jq are there"
 	done_testing

@@ -104,7 +104,7 @@ expect_line "and the earlier registrations with them" "found 500 missing 0"
 
 # What the loop registered: every SET acknowledged, and perhaps the one in
 # flight at the kill (journaled before its answer was sent or read).
-HELD=$("$BUILD/pmap_dump" | awk '$1 >= 400000 && $1 < 600000' | wc -l)
+HELD=$("$CLIENTS/pmap_dump" | awk '$1 >= 400000 && $1 < 600000' | wc -l)
 case $((HELD - ACKED)) in
 0|1) ok "the table holds the acknowledged SETs and at most the one in flight ($HELD)" ;;
 *) not_ok "the table holds the acknowledged SETs and at most the one in flight ($HELD, $ACKED acknowledged)" ;;
