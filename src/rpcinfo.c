@@ -1484,10 +1484,11 @@ main(int argc, char **argv)
 	o.argv = argv;
 	o.i = 1;
 	o.posix = getenv("POSIXLY_CORRECT") != NULL;
-	if ((o.ops = calloc((size_t)argc + 1, sizeof(*o.ops))) == NULL) {
-		fprintf(stderr, "rpcinfo: out of memory\n");
-		exit(1);
-	}
+	/*
+	 * The operands are gathered at the front of argv, over words already
+	 * read (never more operands than words read).
+	 */
+	o.ops = argv + 1;
 	while ((c = rpi_getopt(&o, RPI_OPTS)) != -1) {
 		switch (c) {
 		case 'p':
@@ -1548,6 +1549,7 @@ main(int argc, char **argv)
 		    "the default listing\n");
 		exit(1);
 	}
+	o.ops[o.noperands] = NULL;
 	argc = o.noperands;
 	argv = o.ops;
 	switch (func) {
