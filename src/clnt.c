@@ -681,36 +681,61 @@ cl_more(struct xdr_dec *d, int *more)
 	return xdr_get_bool(d, more);
 }
 
+/*
+ * Decode an XDR list (a "more" flag before each entry, 0 after the last)
+ * into a growing array of sz-byte elements, each zeroed and then filled
+ * by dec.  The array stays in *v with *n elements, the one that failed
+ * included, for the caller to free either way.
+ */
+static int
+cl_dec_list(struct xdr_dec *d, void **v, size_t *n, size_t sz,
+    int (*dec)(struct xdr_dec *, void *))
+{
+	size_t	 cap = 0;
+	char	*m;
+	int	 more;
+
+	for (;;) {
+		if (cl_more(d, &more) == -1)
+			return -1;
+		if (!more)
+			return 0;
+		if (cl_grow(v, *n, &cap, sz) == -1)
+			return -1;
+		m = (char *)*v + *n * sz;
+		memset(m, 0, sz);
+		(*n)++;
+		if (dec(d, m) == -1)
+			return -1;
+	}
+}
+
+static int
+cl_dec_pmap(struct xdr_dec *d, void *e)
+{
+	struct cl_pmap	*m = e;
+
+	return xdr_get_u32(d, &m->prog) == -1 ||
+	    xdr_get_u32(d, &m->vers) == -1 ||
+	    xdr_get_u32(d, &m->prot) == -1 ||
+	    xdr_get_u32(d, &m->port) == -1 ? -1 : 0;
+}
+
 int
 cl_dec_pmaplist(struct xdr_dec *d, struct cl_pmap **out, size_t *np)
 {
-	struct cl_pmap	*v = NULL, *m;
-	size_t		 n = 0, cap = 0;
-	int		 more;
+	void	*v = NULL;
+	size_t	 n = 0;
 
 	*out = NULL;
 	*np = 0;
-	for (;;) {
-		if (cl_more(d, &more) == -1)
-			goto bad;
-		if (!more)
-			break;
-		if (cl_grow((void **)&v, n, &cap, sizeof(*v)) == -1)
-			goto bad;
-		m = &v[n];
-		if (xdr_get_u32(d, &m->prog) == -1 ||
-		    xdr_get_u32(d, &m->vers) == -1 ||
-		    xdr_get_u32(d, &m->prot) == -1 ||
-		    xdr_get_u32(d, &m->port) == -1)
-			goto bad;
-		n++;
+	if (cl_dec_list(d, &v, &n, sizeof(**out), cl_dec_pmap) == -1) {
+		free(v);
+		return -1;
 	}
 	*out = v;
 	*np = n;
 	return 0;
-bad:
-	free(v);
-	return -1;
 }
 
 void
@@ -728,38 +753,33 @@ cl_free_rpcblist(struct cl_rpcb *v, size_t n)
 	free(v);
 }
 
+static int
+cl_dec_rpcb(struct xdr_dec *d, void *e)
+{
+	struct cl_rpcb	*m = e;
+
+	return xdr_get_u32(d, &m->prog) == -1 ||
+	    xdr_get_u32(d, &m->vers) == -1 ||
+	    cl_get_str(d, &m->netid, CL_NETID_MAX) == -1 ||
+	    cl_get_str(d, &m->addr, CL_UADDR_MAX) == -1 ||
+	    cl_get_str(d, &m->owner, CL_NETID_MAX) == -1 ? -1 : 0;
+}
+
 int
 cl_dec_rpcblist(struct xdr_dec *d, struct cl_rpcb **out, size_t *np)
 {
-	struct cl_rpcb	*v = NULL, *m;
-	size_t		 n = 0, cap = 0;
-	int		 more;
+	void	*v = NULL;
+	size_t	 n = 0;
 
 	*out = NULL;
 	*np = 0;
-	for (;;) {
-		if (cl_more(d, &more) == -1)
-			goto bad;
-		if (!more)
-			break;
-		if (cl_grow((void **)&v, n, &cap, sizeof(*v)) == -1)
-			goto bad;
-		m = &v[n];
-		memset(m, 0, sizeof(*m));
-		n++;
-		if (xdr_get_u32(d, &m->prog) == -1 ||
-		    xdr_get_u32(d, &m->vers) == -1 ||
-		    cl_get_str(d, &m->netid, CL_NETID_MAX) == -1 ||
-		    cl_get_str(d, &m->addr, CL_UADDR_MAX) == -1 ||
-		    cl_get_str(d, &m->owner, CL_NETID_MAX) == -1)
-			goto bad;
+	if (cl_dec_list(d, &v, &n, sizeof(**out), cl_dec_rpcb) == -1) {
+		cl_free_rpcblist(v, n);
+		return -1;
 	}
 	*out = v;
 	*np = n;
 	return 0;
-bad:
-	cl_free_rpcblist(v, n);
-	return -1;
 }
 
 void
@@ -778,38 +798,33 @@ cl_free_entrylist(struct cl_entry *v, size_t n)
 	free(v);
 }
 
+static int
+cl_dec_entry(struct xdr_dec *d, void *e)
+{
+	struct cl_entry	*m = e;
+
+	return cl_get_str(d, &m->maddr, CL_UADDR_MAX) == -1 ||
+	    cl_get_str(d, &m->netid, CL_NETID_MAX) == -1 ||
+	    xdr_get_u32(d, &m->semantics) == -1 ||
+	    cl_get_str(d, &m->protofmly, CL_NETID_MAX) == -1 ||
+	    cl_get_str(d, &m->proto, CL_NETID_MAX) == -1 ? -1 : 0;
+}
+
 int
 cl_dec_entrylist(struct xdr_dec *d, struct cl_entry **out, size_t *np)
 {
-	struct cl_entry	*v = NULL, *m;
-	size_t		 n = 0, cap = 0;
-	int		 more;
+	void	*v = NULL;
+	size_t	 n = 0;
 
 	*out = NULL;
 	*np = 0;
-	for (;;) {
-		if (cl_more(d, &more) == -1)
-			goto bad;
-		if (!more)
-			break;
-		if (cl_grow((void **)&v, n, &cap, sizeof(*v)) == -1)
-			goto bad;
-		m = &v[n];
-		memset(m, 0, sizeof(*m));
-		n++;
-		if (cl_get_str(d, &m->maddr, CL_UADDR_MAX) == -1 ||
-		    cl_get_str(d, &m->netid, CL_NETID_MAX) == -1 ||
-		    xdr_get_u32(d, &m->semantics) == -1 ||
-		    cl_get_str(d, &m->protofmly, CL_NETID_MAX) == -1 ||
-		    cl_get_str(d, &m->proto, CL_NETID_MAX) == -1)
-			goto bad;
+	if (cl_dec_list(d, &v, &n, sizeof(**out), cl_dec_entry) == -1) {
+		cl_free_entrylist(v, n);
+		return -1;
 	}
 	*out = v;
 	*np = n;
 	return 0;
-bad:
-	cl_free_entrylist(v, n);
-	return -1;
 }
 
 static void
@@ -847,10 +862,38 @@ cl_get_i32(struct xdr_dec *d, int32_t *v)
 }
 
 static int
+cl_dec_addrstat(struct xdr_dec *d, void *e)
+{
+	struct cl_addrstat *a = e;
+
+	return xdr_get_u32(d, &a->prog) == -1 ||
+	    xdr_get_u32(d, &a->vers) == -1 ||
+	    cl_get_i32(d, &a->success) == -1 ||
+	    cl_get_i32(d, &a->failure) == -1 ||
+	    cl_get_str(d, &a->netid, CL_NETID_MAX) == -1 ? -1 : 0;
+}
+
+static int
+cl_dec_rmtstat(struct xdr_dec *d, void *e)
+{
+	struct cl_rmtstat *r = e;
+
+	return xdr_get_u32(d, &r->prog) == -1 ||
+	    xdr_get_u32(d, &r->vers) == -1 ||
+	    xdr_get_u32(d, &r->proc) == -1 ||
+	    cl_get_i32(d, &r->success) == -1 ||
+	    cl_get_i32(d, &r->failure) == -1 ||
+	    cl_get_i32(d, &r->indirect) == -1 ||
+	    cl_get_str(d, &r->netid, CL_NETID_MAX) == -1 ? -1 : 0;
+}
+
+/* One rpcb_stat; what it allocated stays in s for cl_free_vers(). */
+static int
 cl_dec_vers(struct xdr_dec *d, struct cl_stat_vers *s)
 {
-	size_t	cap = 0, i;
-	int	more;
+	void	*v;
+	size_t	 i;
+	int	 r;
 
 	for (i = 0; i < CL_STAT_PROCS; i++)
 		if (cl_get_i32(d, &s->info[i]) == -1)
@@ -858,50 +901,15 @@ cl_dec_vers(struct xdr_dec *d, struct cl_stat_vers *s)
 	if (cl_get_i32(d, &s->setinfo) == -1 ||
 	    cl_get_i32(d, &s->unsetinfo) == -1)
 		return -1;
-	for (;;) {
-		struct cl_addrstat *a;
-
-		if (cl_more(d, &more) == -1)
-			return -1;
-		if (!more)
-			break;
-		if (cl_grow((void **)&s->addr, s->naddr, &cap,
-		    sizeof(*s->addr)) == -1)
-			return -1;
-		a = &s->addr[s->naddr];
-		memset(a, 0, sizeof(*a));
-		s->naddr++;
-		if (xdr_get_u32(d, &a->prog) == -1 ||
-		    xdr_get_u32(d, &a->vers) == -1 ||
-		    cl_get_i32(d, &a->success) == -1 ||
-		    cl_get_i32(d, &a->failure) == -1 ||
-		    cl_get_str(d, &a->netid, CL_NETID_MAX) == -1)
-			return -1;
-	}
-	cap = 0;
-	for (;;) {
-		struct cl_rmtstat *r;
-
-		if (cl_more(d, &more) == -1)
-			return -1;
-		if (!more)
-			break;
-		if (cl_grow((void **)&s->rmt, s->nrmt, &cap,
-		    sizeof(*s->rmt)) == -1)
-			return -1;
-		r = &s->rmt[s->nrmt];
-		memset(r, 0, sizeof(*r));
-		s->nrmt++;
-		if (xdr_get_u32(d, &r->prog) == -1 ||
-		    xdr_get_u32(d, &r->vers) == -1 ||
-		    xdr_get_u32(d, &r->proc) == -1 ||
-		    cl_get_i32(d, &r->success) == -1 ||
-		    cl_get_i32(d, &r->failure) == -1 ||
-		    cl_get_i32(d, &r->indirect) == -1 ||
-		    cl_get_str(d, &r->netid, CL_NETID_MAX) == -1)
-			return -1;
-	}
-	return 0;
+	v = NULL;
+	r = cl_dec_list(d, &v, &s->naddr, sizeof(*s->addr), cl_dec_addrstat);
+	s->addr = v;
+	if (r == -1)
+		return -1;
+	v = NULL;
+	r = cl_dec_list(d, &v, &s->nrmt, sizeof(*s->rmt), cl_dec_rmtstat);
+	s->rmt = v;
+	return r;
 }
 
 int
